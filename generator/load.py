@@ -1,0 +1,324 @@
+"""Load: read YAML and Markdown from the content tree into plain data with positions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentErrors, OpsdocsError
+
+try:  # libyaml's parser is several times faster and keeps the same marks
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+# An anchor may be reused, but expanding aliases may add at most this many
+# nodes to a document: enough for any real file, far below a "billion laughs".
+MAX_ALIAS_EXPANSION = 100_000
+MAX_DEPTH = 200
+# Ids name files and folders, so nothing in one may lead outside the tree.
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+ID_RE = re.compile(ID_PATTERN)
+NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+Loc = tuple[str | int, ...]
+
+
+class PositionLoader(_BaseLoader):
+    """Our own loader class, so no global PyYAML state is ever patched."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One YAML file as plain data: mappings, lists, strings and None.
+
+    Every scalar is the text as written (the model's field type decides what
+    `09:12` or `NO` means). `values` and `keys` give the 1-based (line, column)
+    of each value and of each mapping key, by their path in the data.
+    """
+
+    path: Path
+    rel: str
+    data: Any
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """The closest known position for `loc`: its key or value, else its nearest parent."""
+        loc = tuple(loc)
+        if key and loc in self.keys:
+            return self.keys[loc]
+        while loc:
+            if loc in self.values:
+                return self.values[loc]
+            loc = loc[:-1]
+        return self.values.get((), (1, 1))
+
+    def error(self, loc: Loc, message: str, hint: str | None = None, *, key: bool = False) -> OpsdocsError:
+        line, column = self.where(loc, key=key)
+        return OpsdocsError(self.rel, line, column, message, hint)
+
+
+class _Builder:
+    """Turns a composed node graph into plain data, refusing what the format forbids."""
+
+    def __init__(self, rel: str):
+        self.rel = rel
+        self.values: dict[Loc, tuple[int, int]] = {}
+        self.keys: dict[Loc, tuple[int, int]] = {}
+        self.errors: list[OpsdocsError] = []
+        self.expanded = 0
+        self.seen: set[int] = set()
+
+    def _pos(self, node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def build(self, node: yaml.Node, loc: Loc, active: tuple[int, ...] = ()) -> Any:
+        if len(loc) > MAX_DEPTH:
+            raise _Refused(node, f"nesting deeper than {MAX_DEPTH} levels", "flatten the structure")
+        ident = id(node)
+        if ident in active:
+            raise _Refused(node, "an alias refers to the node that contains it", "remove the recursive alias")
+        if ident in self.seen and not isinstance(node, yaml.ScalarNode):
+            self.expanded += _size(node)
+            if self.expanded > MAX_ALIAS_EXPANSION:
+                raise _Refused(
+                    node,
+                    f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes",
+                    "this looks like a 'billion laughs' document; write the data out instead of nesting aliases",
+                )
+        self.seen.add(ident)
+        self.values[loc] = self._pos(node)
+        if isinstance(node, yaml.ScalarNode):
+            if node.style in (None, "") and node.value in NULLS:
+                return None
+            return node.value
+        if isinstance(node, yaml.SequenceNode):
+            inner = active + (ident,)
+            return [self.build(item, loc + (i,), inner) for i, item in enumerate(node.value)]
+        inner = active + (ident,)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Refused(key_node, "merge keys ('<<') are not supported", "write the keys out in full")
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.errors.append(OpsdocsError(self.rel, *self._pos(key_node), "a key must be plain text"))
+                continue
+            key = key_node.value
+            if key in result:
+                first = self.keys[loc + (key,)]
+                self.errors.append(
+                    OpsdocsError(
+                        self.rel,
+                        *self._pos(key_node),
+                        f"duplicate key '{key}'",
+                        f"'{key}' is already set on line {first[0]}; keep one of them",
+                    )
+                )
+                continue
+            self.keys[loc + (key,)] = self._pos(key_node)
+            result[key] = self.build(value_node, loc + (key,), inner)
+        return result
+
+
+def _size(node: yaml.Node) -> int:
+    """How many nodes an alias to `node` adds (stops early: only the bound matters)."""
+    count, stack = 0, [node]
+    while stack and count <= MAX_ALIAS_EXPANSION:
+        current = stack.pop()
+        count += 1
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            for k, v in current.value:
+                stack.extend((k, v))
+    return count
+
+
+class _Refused(Exception):
+    def __init__(self, node: yaml.Node, message: str, hint: str):
+        self.node, self.message, self.hint = node, message, hint
+
+
+def read_text(path: Path, rel: str) -> str:
+    """A content file's text: UTF-8 (a BOM is allowed), or an error saying where it is not."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise OpsdocsError(
+            rel, line, column, f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            "save the file as UTF-8 in your editor",
+        ) from None
+
+
+def parse_yaml(text: str, path: Path, rel: str) -> Document:
+    """Parse one YAML document from text; raises OpsdocsError on syntax errors."""
+    loader = PositionLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, rel) from None
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
+        raise OpsdocsError(rel, 1, 1, f"YAML could not be read: {exc}") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise OpsdocsError(rel, 1, 1, "the file is empty", "a content file holds one YAML mapping (key: value lines)")
+    if not isinstance(node, yaml.MappingNode):
+        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+        raise OpsdocsError(
+            rel, node.start_mark.line + 1, node.start_mark.column + 1,
+            f"the file holds {kind}, not a mapping",
+            "the top level must be 'key: value' lines, not '- item' lines or a bare value",
+        )
+    builder = _Builder(rel)
+    try:
+        data = builder.build(node, ())
+    except _Refused as refused:
+        line, column = refused.node.start_mark.line + 1, refused.node.start_mark.column + 1
+        raise OpsdocsError(rel, line, column, refused.message, refused.hint) from None
+    if builder.errors:
+
+        raise ContentErrors(builder.errors)
+    return Document(path, rel, data, builder.values, builder.keys)
+
+
+def load_yaml(path: Path, rel: str) -> Document:
+    """Read and parse one YAML content file."""
+    return parse_yaml(read_text(path, rel), path, rel)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, rel: str) -> OpsdocsError:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (exc.problem or "syntax error").strip()
+    context = f" ({exc.context})" if exc.context else ""
+    hint = "check the indentation and the ':' after each key"
+    if "found character '\\t'" in problem or "\t" in problem:
+        hint = "YAML indents with spaces, never tabs"
+    elif "mapping values are not allowed" in problem:
+        hint = "a value that contains ': ' must be quoted, e.g. key: \"a: b\""
+    elif "found character" in problem and "that cannot start any token" in problem:
+        hint = "values starting with @, ` or % must be quoted"
+    elif "found undefined alias" in problem:
+        hint = "a value starting with '*' is an alias; quote it if you meant text"
+    elif "expected <block end>" in problem or "did not find expected key" in problem:
+        hint = "check that the keys of one mapping line up, and quote values that start with [, {, * or &"
+    return OpsdocsError(rel, line, column, f"YAML syntax error: {problem}{context}", hint)
+
+
+@dataclass(frozen=True)
+class RawEngagement:
+    id: str
+    engagement: Document | None
+    runbooks: dict[str, Document]
+    incidents: dict[str, Document]
+
+
+@dataclass(frozen=True)
+class RawContent:
+    """Every content file as plain data, before validation."""
+
+    root: Path
+    site: Document | None
+    phases: dict[str, Document]
+    pricing: Document | None
+    pages: dict[str, str]
+    engagements: dict[str, RawEngagement]
+
+
+def check_id(name: str, rel: str) -> OpsdocsError | None:
+    """An id names a file or folder; anything that could escape the tree is refused."""
+    if ID_RE.match(name):
+        return None
+    return OpsdocsError(
+        rel, 0, 0, f"'{name}' is not a valid id",
+        "ids are lowercase letters, digits and '-', starting with a letter or digit, at most 64 characters; rename the file or folder",
+    )
+
+
+def load_content(content_dir: Path, display_root: Path) -> tuple[RawContent, list[OpsdocsError]]:
+    """Read the whole content tree; collect every file's problems instead of stopping at the first."""
+    errors: list[OpsdocsError] = []
+
+    def rel(path: Path) -> str:
+        try:
+            return path.relative_to(display_root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def read(path: Path) -> Document | None:
+        try:
+            return load_yaml(path, rel(path))
+        except OpsdocsError as exc:
+            errors.append(exc)
+        except ContentErrors as exc:
+            errors.extend(exc.errors)
+        return None
+
+    def read_folder(folder: Path) -> dict[str, Document]:
+        docs: dict[str, Document] = {}
+        if not folder.is_dir():
+            return docs
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(".") or path.is_dir():
+                continue
+            if path.suffix not in (".yaml", ".yml"):
+                errors.append(OpsdocsError(rel(path), 0, 0, "not a YAML file", "content files end in .yaml"))
+                continue
+            bad = check_id(path.stem, rel(path))
+            if bad:
+                errors.append(bad)
+                continue
+            doc = read(path)
+            if doc is not None:
+                docs[path.stem] = doc
+        return docs
+
+    if not content_dir.is_dir():
+        raise OpsdocsError(rel(content_dir), 0, 0, "the content folder does not exist", "pass --content DIR, or run 'opsdocs init' to start a project")
+    site_path = content_dir / "site.yaml"
+    site = read(site_path) if site_path.is_file() else None
+    if not site_path.is_file():
+        errors.append(OpsdocsError(rel(site_path), 0, 0, "site.yaml is missing", "every content folder starts with site.yaml: the consultancy's name, the site title and the currency"))
+    handbook = content_dir / "handbook"
+    phases = read_folder(handbook / "phases")
+    pricing_path = handbook / "pricing.yaml"
+    pricing = read(pricing_path) if pricing_path.is_file() else None
+    pages: dict[str, str] = {}
+    pages_dir = handbook / "pages"
+    if pages_dir.is_dir():
+        for path in sorted(pages_dir.rglob("*.md")):
+            if path.is_file():
+                try:
+                    pages[path.relative_to(pages_dir).as_posix()] = read_text(path, rel(path))
+                except OpsdocsError as exc:
+                    errors.append(exc)
+    engagements: dict[str, RawEngagement] = {}
+    eng_root = content_dir / "engagements"
+    if eng_root.is_dir():
+        for folder in sorted(eng_root.iterdir()):
+            if not folder.is_dir() or folder.name.startswith("."):
+                continue
+            bad = check_id(folder.name, rel(folder))
+            if bad:
+                errors.append(bad)
+                continue
+            eng_path = folder / "engagement.yaml"
+            if not eng_path.is_file():
+                errors.append(OpsdocsError(rel(eng_path), 0, 0, "engagement.yaml is missing", f"every folder under engagements/ is one engagement; run 'opsdocs new engagement {folder.name}'"))
+            engagements[folder.name] = RawEngagement(
+                folder.name,
+                read(eng_path) if eng_path.is_file() else None,
+                read_folder(folder / "runbooks"),
+                read_folder(folder / "incidents"),
+            )
+    return RawContent(content_dir, site, phases, pricing, pages, engagements), errors

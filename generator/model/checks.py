@@ -1,0 +1,139 @@
+"""Model: the rules that span fields and files (references, ordering), checked after validation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime
+
+from ..errors import OpsdocsError, did_you_mean
+from ..load import Document
+from . import Content, EngagementData
+
+
+def check_content(content: Content) -> list[OpsdocsError]:
+    problems: list[OpsdocsError] = []
+    for data in content.engagements.values():
+        problems.extend(check_engagement(data))
+    return problems
+
+
+def _ids(data: EngagementData, kind: str) -> list[str]:
+    """Ids of the files of one kind that exist, valid or not, so one broken file does not cascade."""
+    prefix = f"{kind}:"
+    return [key[len(prefix):] for key in data.sources if key.startswith(prefix)]
+
+
+def _unknown(doc: Document, loc: tuple, what: str, value: str, known: list[str]) -> OpsdocsError:
+    hint = did_you_mean(value, known) if known else f"there is no {what} yet; define one first"
+    return doc.error(loc, f"unknown {what} '{value}'", hint)
+
+
+def check_engagement(data: EngagementData) -> Iterator[OpsdocsError]:
+    doc = data.sources["engagement"]
+    e = data.engagement
+    op = e.operate
+    severities = [s.id for s in op.fix.severity_levels]
+    slos = [s.id for s in op.monitor.slos]
+    alerts = [a.id for a in op.monitor.alerts]
+    runbooks = _ids(data, "runbook")
+    incidents = _ids(data, "incident")
+
+    for loc, items in (
+        (("operate", "monitor", "slos"), op.monitor.slos),
+        (("operate", "monitor", "alerts"), op.monitor.alerts),
+        (("operate", "fix", "severity_levels"), op.fix.severity_levels),
+        (("operate", "improve", "backlog"), op.improve.backlog),
+    ):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.id in seen:
+                yield doc.error(loc + (i, "id"), f"duplicate id '{item.id}'", f"item {seen[item.id] + 1} of '{loc[-1]}' already uses it")
+            seen.setdefault(item.id, i)
+
+    for i, alert in enumerate(op.monitor.alerts):
+        base = ("operate", "monitor", "alerts", i)
+        if alert.severity not in severities:
+            yield _unknown(doc, base + ("severity",), "severity", alert.severity, severities)
+        if alert.slo and alert.slo not in slos:
+            yield _unknown(doc, base + ("slo",), "SLO", alert.slo, slos)
+        if alert.runbook and alert.runbook not in runbooks:
+            yield _unknown(doc, base + ("runbook",), "runbook", alert.runbook, runbooks)
+    for i, item in enumerate(op.improve.backlog):
+        if item.incident and item.incident not in incidents:
+            yield _unknown(doc, ("operate", "improve", "backlog", i, "incident"), "incident", item.incident, incidents)
+
+    windows: dict[str, int] = {}
+    for i, window in enumerate(e.terms.response_windows):
+        loc = ("terms", "response_windows", i, "severity")
+        if window.severity not in severities:
+            yield _unknown(doc, loc, "severity", window.severity, severities)
+        elif window.severity in windows:
+            yield doc.error(loc, f"a second response window for '{window.severity}'", "each severity has exactly one response window")
+        windows.setdefault(window.severity, i)
+    for i, level in enumerate(op.fix.severity_levels):
+        if level.id not in windows:
+            yield doc.error(
+                ("operate", "fix", "severity_levels", i, "id"),
+                f"severity '{level.id}' has no response window",
+                f"add '- {{severity: {level.id}, response: 4h}}' under terms.response_windows",
+            )
+
+    terms = e.terms
+    if terms.model == "hourly" and terms.hourly_rate is None:
+        yield doc.error(("terms", "model"), "an hourly engagement needs 'hourly_rate'", "add 'hourly_rate: 150' under terms")
+    if terms.model == "retainer" and terms.retainer is None:
+        yield doc.error(("terms", "model"), "a retainer engagement needs 'retainer'", "add 'retainer: {monthly_fee: 2800, included_hours: 20}' under terms")
+    if e.period.end and e.period.end < e.period.start:
+        yield doc.error(("period", "end"), "the period ends before it starts", f"'end' must be on or after {e.period.start.isoformat()}")
+
+    for rid, runbook in data.runbooks.items():
+        rdoc = data.sources[f"runbook:{rid}"]
+        for i, alert in enumerate(runbook.alerts):
+            if alert not in alerts:
+                yield _unknown(rdoc, ("alerts", i), "alert", alert, alerts)
+        components = [c.name for c in e.system.components]
+        if runbook.service and components and runbook.service not in components:
+            yield _unknown(rdoc, ("service",), "component", runbook.service, components)
+
+    for iid, incident in data.incidents.items():
+        yield from check_incident(data.sources[f"incident:{iid}"], incident, severities, slos, alerts, runbooks)
+
+
+def check_incident(doc, incident, severities, slos, alerts, runbooks) -> Iterator[OpsdocsError]:
+    if incident.severity not in severities:
+        yield _unknown(doc, ("severity",), "severity", incident.severity, severities)
+    if incident.slo and incident.slo not in slos:
+        yield _unknown(doc, ("slo",), "SLO", incident.slo, slos)
+    for i, rid in enumerate(incident.related.runbooks):
+        if rid not in runbooks:
+            yield _unknown(doc, ("related", "runbooks", i), "runbook", rid, runbooks)
+    for i, aid in enumerate(incident.related.alerts):
+        if aid not in alerts:
+            yield _unknown(doc, ("related", "alerts", i), "alert", aid, alerts)
+
+    order = ["started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at"]
+    previous: tuple[str, datetime] | None = None
+    for name in order:
+        moment = getattr(incident, name)
+        if moment is None:
+            continue
+        if previous and moment < previous[1]:
+            yield doc.error(
+                (name,), f"'{name}' is before '{previous[0]}'",
+                "timestamps run started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved; check the date and the offset",
+            )
+        previous = (name, moment)
+
+    last = None
+    for i, moment in enumerate(incident.timeline_moments()):
+        if last is not None and moment < last:
+            yield replace(
+                doc.error(
+                    ("timeline", i, "at"),
+                    "this timeline entry is earlier than the one before it",
+                    "entries are shown as written; a timeline that crosses midnight needs full datetimes",
+                ),
+                warning=True,
+            )
+        last = moment

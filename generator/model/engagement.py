@@ -1,0 +1,213 @@
+"""Model: an engagement (engagement.yaml): client, system, the O1–O4 operate plan and terms."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .types import (
+    Count, Date, Duration, Email, Id, Item, Markdown, Model, Money, Percent, SchemaVersion, Text, Timezone, Url,
+)
+
+
+class Contact(Item):
+    name: Text
+    role: Text | None = None
+    email: Email | None = None
+    phone: Text | None = None
+
+
+class Client(Model):
+    name: Text
+    contacts: list[Contact] = []
+
+
+class Provider(Model):
+    name: Text | None = Field(None, description="default: the consultancy's name from site.yaml")
+    contacts: list[Contact] = []
+
+
+class Environment(Item):
+    name: Text
+    url: Url | None = None
+    notes: Text | None = None
+
+
+class Component(Item):
+    name: Text
+    tech: Text | None = None
+    repo: Url | None = None
+    notes: Text | None = None
+
+
+class System(Model):
+    name: Text
+    summary: Markdown
+    environments: list[Environment] = Field(min_length=1)
+    components: list[Component] = []
+
+
+class Period(Model):
+    start: Date
+    end: Date | None = None
+
+
+class Tool(Model):
+    tool: Text
+    retention: Duration | None = None
+    url: Url | None = None
+    notes: Text | None = None
+
+
+class Dashboard(Item):
+    name: Text
+    url: Url
+
+
+class UptimeCheck(Item):
+    name: Text
+    target: Text
+    interval: Duration
+
+
+class Slo(Item):
+    id: Id
+    name: Text
+    sli: Text
+    objective: Percent
+    window: Duration
+
+
+class Alert(Item):
+    id: Id
+    name: Text
+    condition: Text
+    severity: Id
+    slo: Id | None = None
+    runbook: Id | None = None
+    notify: list[Text] = []
+
+
+class QualitySignal(Item):
+    name: Text
+    measure: Text
+    target: Text
+
+
+class Monitor(Model):
+    logs: Tool
+    metrics: Tool
+    tracing: Tool | None = None
+    dashboards: list[Dashboard] = []
+    uptime_checks: list[UptimeCheck] = []
+    slos: list[Slo] = []
+    alerts: list[Alert] = []
+    quality_signals: list[QualitySignal] = []
+
+
+class SeverityLevel(Item):
+    id: Id
+    name: Text
+    description: Text
+    postmortem: Literal["required", "optional"]
+
+
+class EscalationStep(Item):
+    after: Duration
+    to: Text
+
+
+class Fix(Model):
+    severity_levels: list[SeverityLevel] = Field(min_length=1)
+    escalation: list[EscalationStep] = []
+
+
+class BacklogItem(Item):
+    id: Id
+    title: Text
+    evidence: Text
+    expected_impact: Text
+    status: Literal["planned", "in-progress", "done", "dropped"]
+    incident: Id | None = None
+
+
+class Improve(Model):
+    review_cadence: Text
+    backlog: list[BacklogItem] = []
+
+
+class Cost(Item):
+    item: Text
+    monthly: Money
+    target: Money | None = None
+
+
+class AiUsage(Item):
+    provider: Text
+    model: Text
+    monthly_requests: Count | None = None
+    monthly_cost: Money
+    budget: Money | None = None
+
+
+class OptimizeAction(Item):
+    title: Text
+    expected_saving: Money | None = None
+    status: Literal["planned", "in-progress", "done", "dropped"]
+
+
+class Optimize(Model):
+    costs: list[Cost] = []
+    ai_usage: list[AiUsage] = []
+    actions: list[OptimizeAction] = []
+
+
+class Operate(Model):
+    monitor: Monitor
+    fix: Fix
+    improve: Improve
+    optimize: Optimize
+
+
+class Retainer(Model):
+    monthly_fee: Money
+    included_hours: Count
+    rollover: Literal["none", "next-month"] = "none"
+
+
+class Coverage(Model):
+    hours: Text
+    timezone: Timezone
+
+
+class ResponseWindow(Item):
+    severity: Id
+    response: Duration
+    coverage: Text | None = None
+
+
+class Terms(Model):
+    model: Literal["retainer", "hourly"]
+    currency: Text | None = Field(None, description="default: the currency of site.yaml")
+    hourly_rate: Money | None = Field(None, description="required for hourly; the overage rate for a retainer")
+    retainer: Retainer | None = None
+    coverage: Coverage
+    response_windows: list[ResponseWindow] = Field(min_length=1)
+    reporting: Text
+    notice_period: Duration
+    review: Markdown | None = None
+
+
+class Engagement(Model):
+    """engagements/<id>/engagement.yaml"""
+
+    schema_version: SchemaVersion
+    title: Text | None = Field(None, description='default: "<client> — <system>"')
+    client: Client
+    provider: Provider = Provider()
+    system: System
+    period: Period
+    internal_notes: Markdown | None = Field(None, description="never shown in a client build")
+    operate: Operate
+    terms: Terms

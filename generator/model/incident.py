@@ -1,0 +1,74 @@
+"""Model: a post-mortem (incidents/<id>.yaml)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import AwareDatetime, Field
+
+from .types import Date, Id, Item, Markdown, Model, Moment, Text, Timezone
+
+
+class TimelineEntry(Item):
+    at: Moment
+    event: Text
+
+
+class ActionItem(Item):
+    do: Text
+    type: Literal["prevent", "mitigate", "detect", "process", "other"]
+    owner: Text
+    due: Date | None = None
+    status: Literal["open", "in-progress", "done", "wont-do"]
+    ticket: Text | None = None
+
+
+class Lessons(Model):
+    went_well: list[Text] = []
+    went_wrong: list[Text] = []
+    got_lucky: list[Text] = []
+
+
+class Related(Model):
+    runbooks: list[Id] = []
+    alerts: list[Id] = []
+
+
+class Incident(Model):
+    """engagements/<id>/incidents/<incident-id>.yaml"""
+
+    title: Text
+    severity: Id
+    status: Literal["draft", "in-review", "complete"]
+    authors: list[Text] = Field(min_length=1)
+    date: Date
+    timezone: Timezone = "UTC"
+    started_at: AwareDatetime
+    detected_at: AwareDatetime
+    acknowledged_at: AwareDatetime | None = None
+    mitigated_at: AwareDatetime | None = None
+    resolved_at: AwareDatetime
+    slo: Id | None = None
+    summary: Markdown
+    impact: Markdown
+    root_causes: list[Text] = Field(min_length=1)
+    trigger: Text
+    resolution: Text
+    detection: Text
+    timeline: list[TimelineEntry] = []
+    action_items: list[ActionItem] = []
+    lessons: Lessons = Lessons()
+    related: Related = Related()
+    internal_notes: Markdown | None = Field(None, description="never shown in a client build")
+
+    def moment(self, at: datetime | time) -> datetime:
+        """A timeline `at` as an aware datetime: a time of day falls on `date` in `timezone`."""
+        zone = ZoneInfo(self.timezone)
+        if isinstance(at, time):
+            return datetime.combine(self.date, at, tzinfo=zone)
+        return at if at.tzinfo else at.replace(tzinfo=zone)
+
+    def timeline_moments(self) -> list[datetime]:
+        return [self.moment(entry.at) for entry in self.timeline]

@@ -1,0 +1,39 @@
+"""Model: a runbook (runbooks/<id>.yaml): symptoms and the steps that answer them."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from .types import Date, Duration, Id, Markdown, Model, Text
+
+
+class Step(Model):
+    do: Text
+    run: Text | None = Field(None, description="a command, shown as a code block")
+    expect: Text | None = None
+
+
+class Steps(Model):
+    diagnose: list[Step] = Field(min_length=1)
+    mitigate: list[Step] = Field(min_length=1)
+    verify: list[Step] = Field(min_length=1)
+    rollback: list[Step] = []
+
+
+class Escalate(Model):
+    after: Duration
+    to: Text
+
+
+class Runbook(Model):
+    """engagements/<id>/runbooks/<runbook-id>.yaml"""
+
+    title: Text
+    summary: Markdown
+    service: Text | None = Field(None, description="a component name of the engagement")
+    alerts: list[Id] = []
+    owner: Text | None = None
+    last_tested: Date | None = None
+    symptoms: list[Text] = Field(min_length=1)
+    steps: Steps
+    escalate: Escalate | None = None

@@ -1,0 +1,95 @@
+"""Model: the consultancy and its handbook (site.yaml, phases, pricing)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from .types import Count, Duration, Email, Item, Markdown, Model, Money, Text, Url
+
+
+class Consultancy(Model):
+    name: Text
+    url: Url | None = None
+    contact: Email | None = None
+
+
+class SiteInfo(Model):
+    title: Text
+    url: Url | None = None
+    language: Text = "en"
+    description: Text | None = None
+
+
+class Site(Model):
+    """content/site.yaml"""
+
+    consultancy: Consultancy
+    site: SiteInfo
+    currency: Text = Field(description="the default currency of engagements, e.g. EUR")
+
+
+class PhaseStep(Model):
+    id: Text = Field(description="the step's short label, e.g. O1")
+    name: Text
+    goal: Text
+    label: Text = Field(description="the heading of the list, e.g. 'We focus on'")
+    items: list[Text]
+    outro: Markdown | None = None
+
+
+class PhaseSection(Model):
+    heading: Text
+    body: Markdown | None = None
+    steps: list[PhaseStep] = Field([], description="steps shown as a flowchart, then one section each")
+    loop: bool = Field(False, description="the flowchart returns from the last step to the first")
+
+
+class PhaseLink(Model):
+    label: Text
+    title: Text
+    href: Text = Field(description="a relative link to another page, e.g. ../delivery/pricing.md")
+
+
+class Phase(Model):
+    """content/handbook/phases/<id>.yaml"""
+
+    title: Text
+    icon: Text | None = None
+    position: Count = Field(description="the phase's place in the handbook")
+    tagline: Text
+    description: Text | None = None
+    intro: Markdown
+    sections: list[PhaseSection]
+    links: list[PhaseLink] = []
+
+
+class ResponseTime(Item):
+    severity: Text
+    response: Duration
+    coverage: Text | None = None
+
+
+class HourlyRate(Item):
+    name: Text
+    rate: Money
+    description: Text | None = None
+
+
+class RetainerTier(Item):
+    name: Text
+    monthly_fee: Money
+    included_hours: Count
+    overage_rate: Money
+    response_windows: list[ResponseTime] = []
+    includes: list[Text] = []
+
+
+class Pricing(Model):
+    """content/handbook/pricing.yaml"""
+
+    title: Text = "Pricing"
+    intro: Markdown | None = None
+    currency: Text | None = None
+    hourly: list[HourlyRate] = []
+    retainers: list[RetainerTier] = []
+    notes: Markdown | None = None

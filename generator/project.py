@@ -1,0 +1,34 @@
+"""Project: where things are (content, templates, outputs) and the options of one run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def default_templates_dir() -> Path:
+    """The templates that ship with opsdocs: inside the wheel, or the checkout's templates/."""
+    packaged = PACKAGE_DIR / "templates"
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Project:
+    """The folders one opsdocs run works with, all absolute."""
+
+    root: Path
+    content_dir: Path
+
+    @classmethod
+    def at(cls, content: str | Path, root: Path | None = None) -> "Project":
+        root = (root or Path.cwd()).resolve()
+        return cls(root=root, content_dir=(root / content).resolve())
+
+    def rel(self, path: Path) -> str:
+        """A path as the user sees it: relative to the project root where possible."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from .errors import ContentErrors, OpsdocsError
 from .load import load_content
@@ -25,3 +27,70 @@ def read_content(project: Project) -> Checked:
     if errors or content is None:
         raise ContentErrors(errors)
     return Checked(content, sorted(p for p in problems if p.warning))
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    targets: tuple[str, ...] = ("mkdocs",)
+    out: Path | None = None
+    site_dir: Path | None = None
+    html: bool = True
+    engagement: str | None = None
+    templates: Path | None = None
+
+
+def select(content: Content, engagement: str | None) -> Content:
+    """The content with one engagement alone, for handing one client their docs."""
+    if engagement is None:
+        return content
+    if engagement not in content.engagements:
+        from .errors import did_you_mean
+
+        raise OpsdocsError("--engagement", 0, 0, f"no engagement '{engagement}'", did_you_mean(engagement, content.engagements))
+    return replace(content, engagements={engagement: content.engagements[engagement]})
+
+
+def build_site(project: Project, options: BuildOptions, progress: Callable[[str], None]) -> None:
+    """Check, render every target in memory, then write and build each engine atomically."""
+    from .escape import MDX, MKDOCS
+    from .pages import plan_site
+    from .render import make_environment
+    from .targets import asset_files, get_target
+    from .write import Staging, check_output_dir
+
+    checked = read_content(project)
+    content = select(checked.content, options.engagement)
+    plan = plan_site(content)
+    tiers = project.template_tiers(options.templates)
+    escapers = {"mkdocs": MKDOCS, "docusaurus": MDX}
+    for name in options.targets:
+        target = get_target(name)
+        env = make_environment(tiers, escapers[name], project.rel)
+        env.globals.update(template_globals(content))
+        assets = asset_files(tiers, name)
+        assets.update(project.engine_assets(name))
+        rendered = target.render(plan, env, assets)
+        out_dir = options.out if options.out and len(options.targets) == 1 else project.root / target.default_out
+        check_output_dir(out_dir, project.protected())
+        progress(f"{name}: rendered {len(plan.pages)} pages")
+        with Staging(out_dir) as docs:
+            docs.write(rendered.files)
+            if name == "mkdocs" and options.html:
+                from .targets.mkdocs import build_html
+
+                site_dir = options.site_dir or project.root / "site"
+                check_output_dir(site_dir, project.protected())
+                with Staging(site_dir) as site:
+                    progress(f"mkdocs: building HTML into {project.rel(site_dir)}/")
+                    build_html(project.mkdocs_config, docs.path, site.path, rendered.nav, content.site.site.title, content.site.site.url)
+                    docs.commit()
+                    site.commit()
+            else:
+                docs.commit()
+        progress(f"{name}: wrote {project.rel(out_dir)}/")
+
+
+def template_globals(content: Content) -> dict:
+    from .diagrams import escalation_flowchart, steps_flowchart
+
+    return {"site": content.site, "steps_flowchart": steps_flowchart, "escalation_flowchart": escalation_flowchart}

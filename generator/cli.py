@@ -101,5 +101,49 @@ def schema(out: str) -> None:
         click.echo(f"wrote {path}")
 
 
+@cli.command()
+@click.option("--content", "content", default="content", show_default=True, metavar="DIR", help=CONTENT_HELP)
+@click.option(
+    "--target", "target", type=click.Choice(["mkdocs", "docusaurus", "all"]), default="mkdocs", show_default=True,
+    help="Which engine to write for; 'all' writes every one to its default folder.",
+)
+@click.option("--out", default=None, metavar="DIR", help="Where the Markdown goes (default: docs/ for mkdocs, docusaurus/docs/ for docusaurus).")
+@click.option("--site-dir", default=None, metavar="DIR", help="Where MkDocs writes the HTML site (default: site/).")
+@click.option("--no-html", is_flag=True, help="Stop after writing the Markdown; do not run MkDocs.")
+@click.option("--engagement", default=None, metavar="ID", help="Build the handbook and this one engagement only.")
+@click.option("--templates", default=None, metavar="DIR", help="A folder of template overrides, tried before templates/.")
+def build(content: str, target: str, out: str | None, site_dir: str | None, no_html: bool, engagement: str | None, templates: str | None) -> None:
+    """Render the content into a docs tree and build the site.
+
+    For MkDocs: Markdown into docs/, then the real MkDocs build (strict) into
+    site/. For Docusaurus: a docs tree into docusaurus/docs/ to drop into a
+    Docusaurus 3 site. Nothing is replaced unless the whole build succeeds.
+
+    Examples:
+
+      opsdocs build
+
+      opsdocs build --target docusaurus
+
+      opsdocs build --engagement kestrel-shop --site-dir site-kestrel
+    """
+    from .build import BuildOptions, build_site
+    from .project import Project
+
+    targets = ("mkdocs", "docusaurus") if target == "all" else (target,)
+    options = BuildOptions(
+        targets=targets,
+        out=Path(out).resolve() if out else None,
+        site_dir=Path(site_dir).resolve() if site_dir else None,
+        html=not no_html,
+        engagement=engagement,
+        templates=Path(templates) if templates else None,
+    )
+    try:
+        build_site(Project.at(content), options, progress=lambda line: click.echo(line, err=True))
+    except _library_errors() as exc:
+        _fail(exc)
+
+
 def main() -> None:
     cli(prog_name="opsdocs")

@@ -165,7 +165,7 @@ def parse_yaml(text: str, path: Path, rel: str) -> Document:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, rel) from None
+        raise _syntax_error(exc, rel, text) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
         raise OpsdocsError(rel, 1, 1, f"YAML could not be read: {exc}") from None
     finally:
@@ -196,13 +196,15 @@ def load_yaml(path: Path, rel: str) -> Document:
     return parse_yaml(read_text(path, rel), path, rel)
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, rel: str) -> OpsdocsError:
+def _syntax_error(exc: yaml.MarkedYAMLError, rel: str, text: str) -> OpsdocsError:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    lines = text.splitlines()
+    here = lines[line - 1][column - 1 : column] if line <= len(lines) else ""
     problem = (exc.problem or "syntax error").strip()
     context = f" ({exc.context})" if exc.context else ""
     hint = "check the indentation and the ':' after each key"
-    if "found character '\\t'" in problem or "\t" in problem:
+    if here == "\t" or "'\\t'" in problem:
         hint = "YAML indents with spaces, never tabs"
     elif "mapping values are not allowed" in problem:
         hint = "a value that contains ': ' must be quoted, e.g. key: \"a: b\""

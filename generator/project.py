@@ -32,3 +32,28 @@ class Project:
             return path.resolve().relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
+
+    @property
+    def mkdocs_config(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    def template_tiers(self, extra: Path | None = None) -> list[Path]:
+        """Template folders, first match wins: --templates, the project's templates/, the shipped ones."""
+        tiers = [extra.resolve()] if extra else []
+        tiers.append(self.root / "templates")
+        tiers.append(default_templates_dir())
+        return tiers
+
+    def engine_assets(self, engine: str) -> dict[str, bytes]:
+        """Files an engine's pages need from npm packages, served from the site itself (offline)."""
+        if engine != "mkdocs":
+            return {}
+        for base in (self.root, PACKAGE_DIR.parent):
+            mermaid = base / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
+            if mermaid.is_file():
+                return {"javascripts/mermaid.min.js": mermaid.read_bytes()}
+        return {}
+
+    def protected(self) -> list[Path]:
+        """Folders an output folder may never be, or contain: the content, the project, the templates."""
+        return [self.content_dir, self.root, self.root / "templates"]

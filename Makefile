@@ -1,0 +1,39 @@
+# The two commands of the README's Quick start: `make site` and `make test`.
+# Both set up what they need first (a virtualenv in .venv, npm packages), so
+# they work on a fresh clone with Python 3.11+ and Node.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY_OK  := $(VENV)/.installed
+NODE_OK := node_modules/.installed
+
+.PHONY: help setup site docs test check clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(PY_OK): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+$(NODE_OK): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(PY_OK) $(NODE_OK)  ## install opsdocs and its tools into .venv and node_modules
+
+check: $(PY_OK)  ## validate the example content
+	$(BIN)/opsdocs check
+
+site: setup  ## validate and build the example site into site/
+	$(BIN)/opsdocs check
+	$(BIN)/opsdocs build
+
+test: setup  ## run every test
+	$(BIN)/python -m pytest
+
+clean:  ## remove generated output (not .venv or node_modules)
+	rm -rf docs site docusaurus/docs docusaurus/build .opsdocs-cache schemas

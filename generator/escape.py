@@ -1,0 +1,177 @@
+"""Render: the escaping each engine needs, so text from content shows exactly as written.
+
+Two kinds of content value reach a page. Plain text (names, conditions, steps)
+must never be read as Markdown or HTML. Markdown fields (summaries, impact)
+keep their Markdown, but raw HTML, and for Docusaurus everything MDX would read
+as JSX or JavaScript, is escaped in their text, never inside code spans or
+fences (markdown-it-py tells us where those are).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+
+
+class Safe(str):
+    """A string already escaped for its engine: printed as it is."""
+
+    __slots__ = ()
+
+
+_AUTOLINK = re.compile(
+    r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>"
+)
+_BACKTICKS = re.compile(r"`+")
+_LINE_START_MARKER = re.compile(r"^(\s*)([-+>#]|\d+[.)])")
+_DIRECTIVE_COLON = re.compile(r":(?=[A-Za-z])")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table")
+
+
+def _code_lines(text: str) -> tuple[dict[int, str], set[int]]:
+    """Which lines are code: fences (by first line: 'fence') and indented blocks ('indented')."""
+    starts: dict[int, str] = {}
+    inside: set[int] = set()
+    for token in _parser().parse(text):
+        if token.type in ("fence", "code_block") and token.map:
+            begin, end = token.map
+            starts[begin] = "fence" if token.type == "fence" else f"indented:{end}"
+            inside.update(range(begin, end))
+    return starts, inside
+
+
+@dataclass(frozen=True)
+class Escaper:
+    """The escape rules of one engine."""
+
+    name: str
+    text_map: dict[str, str]
+    inline_map: dict[str, str]
+    mdx: bool
+
+    def text(self, value: str) -> Safe:
+        """Plain text: shown exactly as written, on one line, never read as markup."""
+        value = " ".join(value.split("\n")).replace("\r", "")
+        out = "".join(self.text_map.get(ch, ch) for ch in value)
+        out = _LINE_START_MARKER.sub(lambda m: m[1] + "\\" + m[2] if len(m[2]) == 1 else m[1] + m[2][:-1] + "\\" + m[2][-1], out, count=1)
+        if self.mdx:
+            out = _neutralise_esm(_DIRECTIVE_COLON.sub(r"\\:", out))
+        return Safe(out)
+
+    def markdown(self, value: str) -> Safe:
+        """A Markdown field: its Markdown kept, its HTML (and MDX syntax) shown as text."""
+        value = value.replace("\r\n", "\n").strip("\n")
+        lines = value.split("\n")
+        starts, inside = _code_lines(value)
+        out: list[str] = []
+        chunk: list[str] = []
+        i = 0
+        while i < len(lines):
+            if i not in inside:
+                chunk.append(lines[i])
+                i += 1
+                continue
+            if chunk:
+                out.append(self._inline("\n".join(chunk)))
+                chunk = []
+            kind = starts.get(i, "fence")
+            end = i + 1
+            while end < len(lines) and end in inside and end not in starts:
+                end += 1
+            block = lines[i:end]
+            if self.mdx and kind.startswith("indented"):
+                # MDX has no indented code: the same code, fenced.
+                body = [line[4:] if line.startswith("    ") else line.lstrip("\t") for line in block]
+                fence = "`" * max(3, _longest_run("\n".join(body)) + 1)
+                block = [fence, *body, fence]
+            out.append("\n".join(block))
+            i = end
+        if chunk:
+            out.append(self._inline("\n".join(chunk)))
+        return Safe("\n".join(out))
+
+    def _inline(self, text: str) -> str:
+        """Escape text outside code spans and existing backslash escapes."""
+        out: list[str] = []
+        i, n = 0, len(text)
+        while i < n:
+            ch = text[i]
+            if ch == "\\" and i + 1 < n:
+                out.append(text[i : i + 2])
+                i += 2
+                continue
+            if ch == "`":
+                run = _BACKTICKS.match(text, i).group()
+                close = re.compile(r"(?<!`)" + run + r"(?!`)").search(text, i + len(run))
+                if close:
+                    out.append(text[i : close.end()])
+                    i = close.end()
+                else:
+                    out.append(run)
+                    i += len(run)
+                continue
+            if ch == "<":
+                link = _AUTOLINK.match(text, i)
+                if link:
+                    out.append(self._autolink(link.group(1)))
+                    i = link.end()
+                    continue
+            out.append(self.inline_map.get(ch, ch))
+            if self.mdx and ch == ":" and i + 1 < n and text[i + 1].isalpha() and out[-1] == ":":
+                out[-1] = "\\:"
+            i += 1
+        result = "".join(out)
+        if self.mdx:
+            result = "\n".join(_neutralise_esm(line) for line in result.split("\n"))
+        return result
+
+    def _autolink(self, target: str) -> str:
+        if not self.mdx:
+            return f"<{target}>"
+        href = target if ":" in target.split("@")[0] else f"mailto:{target}"
+        label = "".join("\\" + c if c in "\\`*_[]<>{}" else c for c in target)
+        return f"[{label}]({href.replace('(', '%28').replace(')', '%29')})"
+
+
+def _longest_run(text: str) -> int:
+    return max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+
+
+def _neutralise_esm(line: str) -> str:
+    """MDX reads a line starting with `import ` or `export ` as JavaScript."""
+    match = re.match(r"^(import|export)\b", line)
+    if not match:
+        return line
+    return f"&#{ord(line[0])};{line[1:]}"
+
+
+def codeblock(code: str, lang: str = "", indent: int = 0) -> Safe:
+    """A fenced code block that no content can close early."""
+    code = code.replace("\r\n", "\n").rstrip("\n")
+    fence = "`" * max(3, _longest_run(code) + 1)
+    pad = " " * indent
+    lines = [f"{fence}{lang}", *code.split("\n"), fence]
+    return Safe("\n".join(pad + line if line else line for line in lines))
+
+
+_COMMON_TEXT = {c: "\\" + c for c in "\\`*_[]|"}
+
+MKDOCS = Escaper(
+    name="mkdocs",
+    text_map={**_COMMON_TEXT, "&": "&amp;", "<": "&lt;", ">": "&gt;"},
+    inline_map={"<": "&lt;"},
+    mdx=False,
+)
+MDX = Escaper(
+    name="docusaurus",
+    text_map={**_COMMON_TEXT, **{c: "\\" + c for c in "<>{}~&"}},
+    inline_map={"<": "\\<", "{": "\\{", "}": "\\}"},
+    mdx=True,
+)

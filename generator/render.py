@@ -1,0 +1,179 @@
+"""Render: the Jinja environment (template tiers, filters, escaping) and template errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import OpsdocsError
+from .escape import Escaper, Safe, codeblock
+from .model.types import MarkdownText
+
+DEFAULT_PREFIX = "!default/"
+
+
+class TieredLoader(jinja2.BaseLoader):
+    """Templates by name from tiers, first match wins; within a tier `<engine>/` before `common/`.
+
+    A name starting with `!default/` skips every tier but the last (the shipped
+    defaults), so an override can `{% extends "!default/phase.md.j2" %}`.
+    """
+
+    def __init__(self, tiers: list[Path], engine: str, display: Callable[[Path], str]):
+        unique: list[Path] = []
+        for tier in tiers:
+            if tier.is_dir() and tier.resolve() not in unique:
+                unique.append(tier.resolve())
+        self.tiers = unique
+        self.engine = engine
+        self.display = display
+
+    def locate(self, name: str) -> Path | None:
+        tiers = self.tiers
+        if name.startswith(DEFAULT_PREFIX):
+            name, tiers = name[len(DEFAULT_PREFIX):], self.tiers[-1:]
+        if ".." in Path(name).parts:
+            return None
+        for tier in tiers:
+            for sub in (self.engine, "common"):
+                path = tier / sub / name
+                if path.is_file():
+                    return path
+        return None
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self.locate(template)
+        if path is None:
+            raise jinja2.TemplateNotFound(template)
+        mtime = path.stat().st_mtime_ns
+        return path.read_text(encoding="utf-8"), self.display(path), lambda: path.stat().st_mtime_ns == mtime
+
+    def list_templates(self) -> list[str]:
+        names: set[str] = set()
+        for tier in self.tiers:
+            for sub in (self.engine, "common"):
+                base = tier / sub
+                if base.is_dir():
+                    names.update(p.relative_to(base).as_posix() for p in base.rglob("*.j2"))
+        return sorted(names)
+
+
+def make_environment(tiers: list[Path], escaper: Escaper, display: Callable[[Path], str]) -> jinja2.Environment:
+    """A Jinja environment whose every `{{ value }}` from content goes through the engine's escaper."""
+
+    def finalize(value: Any) -> str:
+        if isinstance(value, Safe):
+            return value
+        if isinstance(value, MarkdownText):
+            return escaper.markdown(value)
+        if isinstance(value, str):
+            return escaper.text(value)
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, (date, datetime)):
+            return value.isoformat()
+        if isinstance(value, timedelta):
+            return format_duration(value)
+        if isinstance(value, Decimal):
+            return format_number(value)
+        return escaper.text(str(value))
+
+    env = jinja2.Environment(
+        loader=TieredLoader(tiers, escaper.name, display),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+        finalize=finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        text=lambda v: escaper.text(str(v)),
+        md=lambda v: escaper.markdown(str(v)) if v else Safe(""),
+        link=lambda text, href: Safe(f"[{escaper.text(str(text))}]({_href(href)})"),
+        code=lambda v: Safe(_code_span(str(v))),
+        codeblock=lambda v, lang="", indent=0: codeblock(str(v), lang, indent),
+        duration=format_duration,
+        number=format_number,
+        money=format_money,
+        mermaid=lambda v: Safe(mermaid_label(str(v))),
+        raw=lambda v: Safe(str(v)),
+    )
+    env.globals["engine"] = escaper.name
+    return env
+
+
+def _href(href: str) -> str:
+    return href.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+
+
+def _code_span(text: str) -> str:
+    text = " ".join(text.split("\n"))
+    ticks = "`"
+    while ticks in text:
+        ticks += "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def mermaid_label(text: str) -> str:
+    """Text inside a quoted mermaid label: quotes and markup as entity codes."""
+    out = []
+    for ch in " ".join(text.split()):
+        if ch in '"#<>{}[]()|`;':
+            out.append(f"#{ord(ch)};")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def format_duration(value: timedelta | None) -> str:
+    """`1 h 6 min`, `2 d 3 h`, `45 s`: the largest two units that are not zero."""
+    if value is None:
+        return "—"
+    total = int(value.total_seconds())
+    sign = "−" if total < 0 else ""
+    total = abs(total)
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60), ("s", 1)):
+        amount, total = divmod(total, size)
+        if amount:
+            parts.append(f"{amount} {unit}")
+    return sign + (" ".join(parts[:2]) if parts else "0 min")
+
+
+def format_number(value: Decimal | float | int) -> str:
+    number = Decimal(str(value))
+    if number == number.to_integral_value():
+        return f"{int(number):,}"
+    return f"{number.quantize(Decimal('0.01')):,}"
+
+
+def format_money(value: Decimal | float | int | None, currency: str) -> str:
+    if value is None:
+        return "—"
+    return f"{format_number(value)} {currency}"
+
+
+def template_error(exc: Exception, display: Callable[[Path], str]) -> OpsdocsError:
+    """A Jinja error as `templates/...:line: message`."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return OpsdocsError(exc.filename or exc.name or "<template>", exc.lineno or 0, 0, f"template syntax error: {exc.message}")
+    filename, line = "templates", 0
+    tb = exc.__traceback__
+    while tb is not None:  # Jinja maps template frames to the template's file and line
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return OpsdocsError(filename, line, 0, f"template not found: {exc.name}", "check the name in {% extends %} or {% include %}")
+    if isinstance(exc, jinja2.UndefinedError):
+        return OpsdocsError(filename, line, 0, f"undefined name in template: {exc.message}", "check the spelling against the data the page receives")
+    return OpsdocsError(filename, line, 0, f"template error: {exc}")

@@ -1,0 +1,81 @@
+"""Targets: MkDocs Material. Markdown pages plus the nav, then the real MkDocs build."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..errors import OpsdocsError
+from ..pages import Page, Plan
+from . import Rendered, front_matter, render_pages
+
+
+class MkDocsTarget:
+    name = "mkdocs"
+    default_out = "docs"
+
+    def render(self, plan: Plan, env: jinja2.Environment, assets: dict[str, bytes]) -> Rendered:
+        def head(page: Page) -> str:
+            return front_matter([("title", page.title), ("description", page.description)])
+
+        files = render_pages(plan, env, head, {})
+        for rel, data in assets.items():
+            files.setdefault(rel, data)
+        return Rendered(files, nav_of(plan))
+
+
+def nav_of(plan: Plan) -> list[Any]:
+    """MkDocs' nav from the plan: folders and pages in their order, a folder's index page first."""
+
+    def entries(folder: str) -> list[Any]:
+        items: list[tuple[tuple[int, int, str], Any]] = []
+        for page in plan.pages:
+            if page.folder == folder:
+                is_index = page.path.rpartition("/")[2] == "index.md"
+                items.append(((0 if is_index else 1, page.position, page.title), page.path if is_index else {page.title: page.path}))
+        for sub in plan.folders.values():
+            if sub.path.rpartition("/")[0] == folder:
+                items.append(((1, sub.position, sub.label), {sub.label: entries(sub.path)}))
+        return [entry for _, entry in sorted(items, key=lambda item: item[0])]
+
+    return entries("")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build_html(config_file: Path, docs_dir: Path, site_dir: Path, nav: list[Any], site_name: str, site_url: str | None) -> None:
+    """Run the real MkDocs build, strict: any warning fails it, with MkDocs' own words."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # the end-of-life banner is not ours to print
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    if not config_file.is_file():
+        raise OpsdocsError(str(config_file), 0, 0, "mkdocs.yml is missing", "run 'opsdocs init' to get one, or pass --no-html")
+    collect = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collect)
+    try:
+        overrides: dict[str, Any] = {"docs_dir": str(docs_dir), "site_dir": str(site_dir), "nav": nav, "site_name": site_name, "strict": True}
+        if site_url:
+            overrides["site_url"] = site_url
+        config = load_config(config_file=str(config_file), **overrides)
+        build(config)
+    except ConfigurationError as exc:
+        raise OpsdocsError(config_file.name, 0, 0, f"MkDocs configuration error: {exc}") from None
+    except Abort as exc:
+        details = "; ".join(collect.messages) or str(exc)
+        raise OpsdocsError(config_file.name, 0, 0, f"MkDocs build failed: {details}") from None
+    finally:
+        logger.removeHandler(collect)

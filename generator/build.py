@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from .errors import ContentErrors, OpsdocsError
 from .load import load_content
 from .model import Content, validate_content
 from .project import Project
+
+if TYPE_CHECKING:
+    from .targets import Rendered
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class BuildOptions:
     html: bool = True
     engagement: str | None = None
     templates: Path | None = None
+    audience: str = "client"
 
 
 def select(content: Content, engagement: str | None) -> Content:
@@ -50,29 +55,37 @@ def select(content: Content, engagement: str | None) -> Content:
     return replace(content, engagements={engagement: content.engagements[engagement]})
 
 
-def build_site(project: Project, options: BuildOptions, progress: Callable[[str], None]) -> None:
-    """Check, render every target in memory, then write and build each engine atomically."""
+def render_target(project: Project, content: Content, name: str, options: BuildOptions) -> "Rendered":
+    """One engine's whole docs tree, in memory: nothing is written."""
     from .escape import MDX, MKDOCS
     from .pages import plan_site
     from .render import make_environment
     from .targets import asset_files, get_target
+
+    escaper = {"mkdocs": MKDOCS, "docusaurus": MDX}[name]
+    tiers = project.template_tiers(options.templates)
+    env = make_environment(tiers, escaper, project.rel)
+    env.globals.update(template_globals(content), audience=options.audience)
+    assets = asset_files(tiers, name)
+    assets.update(project.engine_assets(name))
+    return get_target(name).render(plan_site(content), env, assets)
+
+
+def build_site(project: Project, options: BuildOptions, progress: Callable[[str], None]) -> None:
+    """Check, render every target in memory, then write and build each engine atomically."""
+    from .targets import get_target
     from .write import Staging, check_output_dir
 
     checked = read_content(project)
     content = select(checked.content, options.engagement)
-    plan = plan_site(content)
-    tiers = project.template_tiers(options.templates)
-    escapers = {"mkdocs": MKDOCS, "docusaurus": MDX}
     for name in options.targets:
-        target = get_target(name)
-        env = make_environment(tiers, escapers[name], project.rel)
-        env.globals.update(template_globals(content))
-        assets = asset_files(tiers, name)
-        assets.update(project.engine_assets(name))
-        rendered = target.render(plan, env, assets)
-        out_dir = options.out if options.out and len(options.targets) == 1 else project.root / target.default_out
+        rendered = render_target(project, content, name, options)
+        default_out = project.root / get_target(name).default_out
+        out_dir = options.out if options.out and len(options.targets) == 1 else default_out
         check_output_dir(out_dir, project.protected())
-        progress(f"{name}: rendered {len(plan.pages)} pages")
+        progress(f"{name}: rendered {len(rendered.files)} files")
+        if name == "mkdocs" and "javascripts/mermaid.min.js" not in rendered.files:
+            progress("warning: node_modules/mermaid not found (run 'npm ci'); diagrams will need internet access")
         with Staging(out_dir) as docs:
             docs.write(rendered.files)
             if name == "mkdocs" and options.html:
@@ -93,4 +106,11 @@ def build_site(project: Project, options: BuildOptions, progress: Callable[[str]
 def template_globals(content: Content) -> dict:
     from .diagrams import escalation_flowchart, steps_flowchart
 
-    return {"site": content.site, "steps_flowchart": steps_flowchart, "escalation_flowchart": escalation_flowchart}
+    from .outline import operate_outline
+
+    return {
+        "site": content.site,
+        "steps_flowchart": steps_flowchart,
+        "escalation_flowchart": escalation_flowchart,
+        "operate_outline": operate_outline(),
+    }

@@ -175,3 +175,20 @@ MDX = Escaper(
     inline_map={"<": "\\<", "{": "\\{", "}": "\\}"},
     mdx=True,
 )
+
+
+def separate_lists(text: str) -> str:
+    """Python-Markdown (MkDocs) needs a blank line between a paragraph and a list; CommonMark does not.
+
+    The same page must read the same in both engines, so MkDocs pages get that
+    blank line wherever a top-level list directly follows a line of text.
+    """
+    lines = text.split("\n")
+    before = sorted(
+        {t.map[0] for t in _parser().parse(text) if t.type in ("bullet_list_open", "ordered_list_open") and t.level == 0 and t.map},
+        reverse=True,
+    )
+    for line in before:
+        if line > 0 and lines[line - 1].strip():
+            lines.insert(line, "")
+    return "\n".join(lines)

@@ -49,7 +49,7 @@ def plan_site(content: Content) -> Plan:
         folders[path] = Folder(path, label, position)
 
     site = content.site
-    pages.append(Page("index.md", "home.md.j2", site.site.title, 1, {"content": content}, site.site.description))
+    pages.append(Page("index.md", "home.md.j2", "Home", 1, {"content": content}, site.site.description))
     if content.phases:
         folder("phases", "Phases", 2)
         for pid, phase in sorted(content.phases.items(), key=lambda kv: (kv[1].position, kv[0])):

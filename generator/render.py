@@ -104,10 +104,24 @@ def make_environment(tiers: list[Path], escaper: Escaper, display: Callable[[Pat
         number=format_number,
         money=format_money,
         mermaid=lambda v: Safe(mermaid_label(str(v))),
-        raw=lambda v: Safe(str(v)),
+        raw=lambda v, replacement=None: Safe(str(v) if replacement is None else replacement),
+        row=lambda cells: Safe("| " + " | ".join(c if isinstance(c, Safe) else escaper.text(str(c)) for c in cells) + " |"),
     )
     env.globals["engine"] = escaper.name
+    env.globals["admonition"] = lambda kind, title, body: admonition(escaper, kind, title, body)
     return env
+
+
+def admonition(escaper: Escaper, kind: str, title: str, body: str) -> Safe:
+    """A callout box in the engine's own syntax. `body` is Markdown the template built."""
+    if isinstance(body, MarkdownText):
+        body = escaper.markdown(body)
+    body = str(body).strip("\n")
+    if escaper.mdx:
+        return Safe(f":::{kind}[{escaper.text(title)}]\n\n{body}\n\n:::")
+    indented = "\n".join(f"    {line}" if line else "" for line in body.split("\n"))
+    label = escaper.text(title).replace('"', "&quot;")
+    return Safe(f'!!! {kind} "{label}"\n\n{indented}')
 
 
 def _href(href: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 
 from ..errors import OpsdocsError
+from ..escape import separate_lists
 from ..pages import Page, Plan
 from . import Rendered, front_matter, render_pages
 
@@ -23,6 +24,8 @@ class MkDocsTarget:
             return front_matter([("title", page.title), ("description", page.description)])
 
         files = render_pages(plan, env, head, {})
+        for path, data in files.items():
+            files[path] = separate_lists(data.decode("utf-8")).encode("utf-8")
         for rel, data in assets.items():
             files.setdefault(rel, data)
         return Rendered(files, nav_of(plan))

@@ -1,0 +1,155 @@
+"""The MkDocs target: golden pages, a real strict build, determinism, one engagement, template errors."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import BuildOptions, read_content, render_target
+from generator.cli import cli
+from generator.project import Project
+from tests.conftest import EXAMPLE, ROOT
+
+GOLDEN = Path(__file__).parent / "golden"
+PAGE_KINDS = [
+    "index.md",
+    "phases/operate.md",
+    "delivery/pricing.md",
+    "templates/operate-template.md",
+    "engagements/kestrel-shop/index.md",
+    "engagements/kestrel-shop/operate.md",
+    "engagements/kestrel-shop/terms.md",
+    "engagements/kestrel-shop/runbooks/index.md",
+    "engagements/kestrel-shop/runbooks/checkout-errors.md",
+    "engagements/kestrel-shop/postmortems/index.md",
+    "engagements/kestrel-shop/postmortems/2026-03-14-checkout-outage.md",
+]
+
+
+def rendered_example(target: str) -> dict[str, bytes]:
+    project = Project(root=ROOT, content_dir=EXAMPLE)
+    return render_target(project, read_content(project).content, target, BuildOptions(targets=(target,))).files
+
+
+def compare_golden(target: str, files: dict[str, bytes], update: bool) -> None:
+    for page in PAGE_KINDS:
+        golden = GOLDEN / target / page
+        if update:
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_bytes(files[page])
+            continue
+        assert golden.is_file(), f"no golden file for {page}: run pytest --update-golden and review it"
+        assert files[page].decode() == golden.read_text(encoding="utf-8"), f"{page} differs from {golden}"
+
+
+def test_golden_pages(update_golden: bool) -> None:
+    compare_golden("mkdocs", rendered_example("mkdocs"), update_golden)
+
+
+def test_every_page_has_one_trailing_newline_and_no_trailing_spaces() -> None:
+    for path, data in rendered_example("mkdocs").items():
+        if path.endswith(".md"):
+            text = data.decode()
+            assert text.endswith("\n") and not text.endswith("\n\n"), path
+            assert not any(line != line.rstrip() for line in text.splitlines()), path
+
+
+@pytest.fixture
+def site_project(project: Path) -> Path:
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    return project
+
+
+def build(*args: str):
+    return CliRunner().invoke(cli, ["build", *args])
+
+
+def tree(path: Path) -> dict[str, bytes]:
+    return {p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+def test_strict_build_and_two_builds_are_identical(site_project: Path) -> None:
+    first = build()
+    assert first.exit_code == 0, first.output
+    docs1, site1 = tree(site_project / "docs"), tree(site_project / "site")
+    assert "phases/operate/index.html" in site1
+    assert "javascripts/mermaid.min.js" in site1, "mermaid must be served from the site itself"
+    second = build()
+    assert second.exit_code == 0, second.output
+    docs2, site2 = tree(site_project / "docs"), tree(site_project / "site")
+    assert docs1 == docs2
+    for name in ("sitemap.xml", "sitemap.xml.gz"):
+        site1.pop(name), site2.pop(name)
+    assert site1.keys() == site2.keys()
+    assert [k for k in site1 if site1[k] != site2[k]] == []
+
+
+def test_offline_site_has_no_external_requests(site_project: Path) -> None:
+    assert build().exit_code == 0
+    for page in (site_project / "site").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis.com" not in html, page
+        assert "unpkg.com" not in html, page
+
+
+def test_one_engagement_alone(site_project: Path) -> None:
+    other = site_project / "content/engagements/other-client"
+    shutil.copytree(site_project / "content/engagements/kestrel-shop", other)
+    result = build("--engagement", "other-client")
+    assert result.exit_code == 0, result.output
+    assert (site_project / "docs/engagements/other-client/index.md").is_file()
+    assert not (site_project / "docs/engagements/kestrel-shop").exists()
+    assert (site_project / "docs/phases/operate.md").is_file()
+    home = (site_project / "docs/index.md").read_text()
+    assert "other-client" in home and "kestrel-shop" not in home
+
+
+def test_unknown_engagement_is_an_error(site_project: Path) -> None:
+    result = build("--engagement", "kestrel-shpo", "--no-html")
+    assert result.exit_code == 1
+    assert "no engagement 'kestrel-shpo'" in result.output
+    assert "did you mean 'kestrel-shop'?" in result.output
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ("{% extends '!default/phase.md.j2' %}\n{% block x %}\n{% if %}\n", "template syntax error"),
+        ("# {{ phase.titel }}\n", "undefined name in template"),
+    ],
+)
+def test_template_errors_keep_the_previous_output(site_project: Path, source: str, message: str) -> None:
+    assert build().exit_code == 0
+    before_docs, before_site = tree(site_project / "docs"), tree(site_project / "site")
+    override = site_project / "templates/common/phase.md.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text(source)
+    result = build()
+    assert result.exit_code == 1
+    first_line = result.output.splitlines()[0]
+    assert first_line.startswith("templates/common/phase.md.j2:")
+    line = int(first_line.split(":")[1])
+    assert line == (3 if "syntax" in message else 1)
+    assert message in first_line
+    assert tree(site_project / "docs") == before_docs
+    assert tree(site_project / "site") == before_site
+    assert not [p for p in site_project.iterdir() if p.name.startswith(".docs.") or p.name.startswith(".site.")]
+
+
+def test_an_override_extends_the_shipped_template(site_project: Path) -> None:
+    override = site_project / "templates/common/pricing.md.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text("{% extends '!default/pricing.md.j2' %}\n")
+    assert build("--no-html").exit_code == 0
+    assert (site_project / "docs/delivery/pricing.md").read_bytes() == rendered_example("mkdocs")["delivery/pricing.md"]
+
+
+def test_output_over_the_content_is_refused(site_project: Path) -> None:
+    result = build("--out", "content", "--no-html")
+    assert result.exit_code == 1
+    assert "refusing to write output over" in result.output
+    assert (site_project / "content/site.yaml").is_file()

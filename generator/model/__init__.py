@@ -60,7 +60,20 @@ def validate_document(doc: Document, model: type[M], errors: list[OpsdocsError])
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        errors.extend(_convert(doc, model, e) for e in exc.errors(include_url=False))
+        found = exc.errors(include_url=False)
+        # A misspelt key is reported once, as unknown with its suggestion, not also as missing.
+        suggested = {
+            (tuple(e["loc"][:-1]), hint)
+            for e in found
+            if e["type"] == "extra_forbidden"
+            for hint in [did_you_mean(str(e["loc"][-1]), _fields_at(model, tuple(e["loc"][:-1])))]
+            if hint and hint.startswith("did you mean")
+        }
+        for e in found:
+            loc = tuple(e["loc"])
+            if e["type"] == "missing" and (loc[:-1], f"did you mean '{loc[-1]}'?") in suggested:
+                continue
+            errors.append(_convert(doc, model, e))
         return None
 
 

@@ -153,3 +153,15 @@ def test_output_over_the_content_is_refused(site_project: Path) -> None:
     assert result.exit_code == 1
     assert "refusing to write output over" in result.output
     assert (site_project / "content/site.yaml").is_file()
+
+
+def test_hostile_text_shows_as_written_in_the_built_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.hostile import check_site_shows_hostile_text, write_hostile_content
+
+    cycle = write_hostile_content(EXAMPLE, tmp_path / "content")
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    monkeypatch.chdir(tmp_path)
+    result = build()
+    assert result.exit_code == 0, result.output
+    pages = [p for p in (tmp_path / "site/engagements").rglob("index.html")]
+    check_site_shows_hostile_text(pages, cycle)

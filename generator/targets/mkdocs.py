@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 from pathlib import Path
@@ -21,7 +22,8 @@ class MkDocsTarget:
 
     def render(self, plan: Plan, env: jinja2.Environment, assets: dict[str, bytes]) -> Rendered:
         def head(page: Page) -> str:
-            return front_matter([("title", page.title), ("description", page.description)])
+            # MkDocs and Material put these into HTML unescaped (nav, <title>, <meta>).
+            return front_matter([("title", html.escape(page.title)), ("description", page.description and html.escape(page.description))])
 
         files = render_pages(plan, env, head, {})
         for path, data in files.items():
@@ -39,10 +41,11 @@ def nav_of(plan: Plan) -> list[Any]:
         for page in plan.pages:
             if page.folder == folder:
                 is_index = page.path.rpartition("/")[2] == "index.md"
-                items.append(((0 if is_index else 1, page.position, page.title), page.path if is_index else {page.title: page.path}))
+                title = html.escape(page.title)
+                items.append(((0 if is_index else 1, page.position, page.title), page.path if is_index else {title: page.path}))
         for sub in plan.folders.values():
             if sub.path.rpartition("/")[0] == folder:
-                items.append(((1, sub.position, sub.label), {sub.label: entries(sub.path)}))
+                items.append(((1, sub.position, sub.label), {html.escape(sub.label): entries(sub.path)}))
         return [entry for _, entry in sorted(items, key=lambda item: item[0])]
 
     return entries("")

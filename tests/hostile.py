@@ -1,0 +1,187 @@
+"""A content tree whose every text field holds text that is hostile to Markdown, MDX, HTML or Jinja.
+
+Made from the example content: each value of a text field (found through the
+models) is replaced, in turn, by one of the strings below, so every field and
+every string is exercised. Ids, dates, URLs and other typed values stay valid.
+"""
+
+from __future__ import annotations
+
+import shutil
+import typing
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel
+
+from generator.load import load_yaml
+from generator.model.engagement import Engagement
+from generator.model.incident import Incident
+from generator.model.runbook import Runbook
+from generator.model.types import _text
+
+# Shown exactly as written wherever they land.
+HOSTILE_TEXT = [
+    "latency <200ms",
+    "{client}",
+    "<ops@example.com>",
+    "a<br>b",
+    "<!-- x -->",
+    "re:Invent",
+    "left | right",
+    "one ` backtick",
+    "a ``` fence",
+    "{{ jinja }}",
+    "{% if x %}y{% endif %}",
+    "<script>alert(1)</script>",
+    "emoji 🚀🔥 ok",
+    "שלום עולם",
+    "*stars* and _underscores_",
+    "# not a heading",
+    "- not a list",
+    "[not](a link)",
+    "&copy; not an entity",
+    "import x from 'y'",
+    "export const a = 1",
+    "back\\slash",
+    "~tilde~",
+    "1. not a list",
+    ":::note not a box",
+]
+
+# Markdown fields keep their Markdown, so these are strings whose Markdown
+# meaning is plain text: what must not happen is HTML, JSX or a broken build.
+HOSTILE_MARKDOWN = [
+    "latency <200ms",
+    "{client}",
+    "a<br>b",
+    "<!-- x -->",
+    "re:Invent",
+    "{{ jinja }}",
+    "<script>alert(1)</script>",
+    "emoji 🚀🔥 ok",
+    "שלום עולם",
+    "export const a = 1",
+    "import x from 'y'",
+]
+
+
+def _kind(annotation: typing.Any, metadata: typing.Sequence = ()) -> str | None:
+    """'text' or 'markdown' for the content format's text types, else None."""
+    for arg in typing.get_args(annotation) or ():
+        found = _kind(arg)
+        if found:
+            return found
+    metadata = list(metadata) or getattr(annotation, "__metadata__", ())
+    if any(getattr(m, "func", None) is _text for m in metadata):
+        return "markdown" if any(type(m).__name__ == "AfterValidator" for m in metadata) else "text"
+    return None
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.counts = {"text": 0, "markdown": 0}
+        self.used: dict[str, set[str]] = {"text": set(), "markdown": set()}
+
+    def next(self, kind: str) -> str:
+        pool = HOSTILE_TEXT if kind == "text" else HOSTILE_MARKDOWN
+        value = pool[self.counts[kind] % len(pool)]
+        self.counts[kind] += 1
+        self.used[kind].add(value)
+        return value
+
+
+def _model_of(annotation: typing.Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_of(arg)
+        if found:
+            return found
+    return None
+
+
+def _poison(data: typing.Any, model: type[BaseModel], cycle: _Cycle) -> typing.Any:
+    out = {}
+    for key, value in data.items():
+        info = model.model_fields.get(key)
+        if info is None or value is None:
+            out[key] = value
+            continue
+        kind = _kind(info.annotation, info.metadata)
+        inner = _model_of(info.annotation)
+        if kind and isinstance(value, str):
+            out[key] = cycle.next(kind)
+        elif kind and isinstance(value, list):
+            out[key] = [cycle.next(kind) for _ in value]
+        elif inner and isinstance(value, dict):
+            out[key] = _poison(value, inner, cycle)
+        elif inner and isinstance(value, list):
+            out[key] = [_poison(v, inner, cycle) if isinstance(v, dict) else v for v in value]
+        else:
+            out[key] = value
+    return out
+
+
+def write_hostile_content(example: Path, dest: Path) -> _Cycle:
+    """Copy the example content to `dest`, poisoning every text field of the engagement's files."""
+    shutil.copytree(example, dest)
+    cycle = _Cycle()
+    folder = dest / "engagements" / "kestrel-shop"
+    files = [(folder / "engagement.yaml", Engagement)]
+    files += [(p, Runbook) for p in sorted((folder / "runbooks").glob("*.yaml"))]
+    files += [(p, Incident) for p in sorted((folder / "incidents").glob("*.yaml"))]
+    for path, model in files:
+        data = load_yaml(path, path.name).data
+        data.pop("service", None)  # it must name a component, whose name is poisoned too
+        poisoned = _poison(data, model, cycle)
+        path.write_text(yaml.safe_dump(poisoned, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    return cycle
+
+
+class _Text(HTMLParser):
+    """The visible text of a page, and the scripts it would run."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.scripts: list[str] = []
+        self._in: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in ("script", "style", "template"):
+            self._in.append(tag)
+        if tag == "br":
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._in and self._in[-1] == tag:
+            self._in.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._in and self._in[-1] == "script":
+            self.scripts.append(data)
+        elif not self._in:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> tuple[str, list[str]]:
+    """(the page's text with white space folded, the bodies of its script elements)."""
+    parser = _Text()
+    parser.feed(html)
+    return " ".join("".join(parser.parts).split()), parser.scripts
+
+
+def check_site_shows_hostile_text(pages: list[Path], cycle: _Cycle) -> None:
+    """Every hostile string shows as written somewhere, and no page runs one as a script."""
+    texts, scripts = [], []
+    for page in pages:
+        text, page_scripts = visible_text(page.read_text(encoding="utf-8"))
+        texts.append(text)
+        scripts.extend(page_scripts)
+    everything = "\n".join(texts)
+    for kind, used in cycle.used.items():
+        for value in sorted(used):
+            assert " ".join(value.split()) in everything, f"{kind} value {value!r} is not shown as written"
+    assert not [s for s in scripts if "alert(1)" in s], "a script from the content would run"

@@ -7,8 +7,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY_OK  := $(VENV)/.installed
 NODE_OK := node_modules/.installed
+DOCU_OK := docusaurus/node_modules/.installed
 
-.PHONY: help setup site docs test check clean
+.PHONY: help setup site docusaurus test check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -23,14 +24,22 @@ $(NODE_OK): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-setup: $(PY_OK) $(NODE_OK)  ## install opsdocs and its tools into .venv and node_modules
+$(DOCU_OK): docusaurus/package.json docusaurus/package-lock.json
+	cd docusaurus && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(PY_OK) $(NODE_OK) $(DOCU_OK)  ## install opsdocs, MkDocs, mermaid and Docusaurus (.venv, node_modules)
 
 check: $(PY_OK)  ## validate the example content
 	$(BIN)/opsdocs check
 
-site: setup  ## validate and build the example site into site/
+site: $(PY_OK) $(NODE_OK)  ## validate and build the example MkDocs site into site/
 	$(BIN)/opsdocs check
 	$(BIN)/opsdocs build
+
+docusaurus: $(PY_OK) $(DOCU_OK)  ## build the example with Docusaurus into docusaurus/build/
+	$(BIN)/opsdocs build --target docusaurus
+	cd docusaurus && npx --no-install docusaurus build
 
 test: setup  ## run every test
 	$(BIN)/python -m pytest

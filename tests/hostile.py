@@ -150,13 +150,17 @@ class _Text(HTMLParser):
         self._in: list[str] = []
 
     def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in ("script", "style", "template"):
+        if tag == "script":
+            kind = dict(attrs).get("type") or "text/javascript"
+            runs = kind in ("module", "text/javascript", "application/javascript")
+            self._in.append("script" if runs else "data")
+        elif tag in ("style", "template"):
             self._in.append(tag)
         if tag == "br":
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if self._in and self._in[-1] == tag:
+        if self._in and self._in[-1] == ("data" if tag == "script" and self._in[-1] == "data" else tag):
             self._in.pop()
 
     def handle_data(self, data: str) -> None:
@@ -167,10 +171,13 @@ class _Text(HTMLParser):
 
 
 def visible_text(html: str) -> tuple[str, list[str]]:
-    """(the page's text with white space folded, the bodies of its script elements)."""
+    """(the page's text with white space folded, the bodies of the scripts it would run).
+
+    The word joiner (U+2060) is invisible: Docusaurus titles carry one after each `<`.
+    """
     parser = _Text()
     parser.feed(html)
-    return " ".join("".join(parser.parts).split()), parser.scripts
+    return " ".join("".join(parser.parts).replace("\u2060", "").split()), parser.scripts
 
 
 def check_site_shows_hostile_text(pages: list[Path], cycle: _Cycle) -> None:

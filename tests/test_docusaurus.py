@@ -1,0 +1,143 @@
+"""The Docusaurus target: the seed page byte for byte, golden pages, and real Docusaurus builds."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from tests.conftest import EXAMPLE, ROOT, SHARED, need
+from tests.hostile import check_site_shows_hostile_text, write_hostile_content
+from tests.test_build_mkdocs import compare_golden, rendered_example
+
+SITE = ROOT / "docusaurus"
+SEED = SHARED / "seeds" / "operate.md"
+
+
+def test_operate_phase_is_byte_identical_to_the_seed() -> None:
+    assert SEED.is_file(), f"the seed page is missing: {SEED}"
+    assert rendered_example("docusaurus")["phases/operate.md"] == SEED.read_bytes()
+
+
+def test_operate_phase_through_the_command(project: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", "--target", "docusaurus", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    assert (project / "out/phases/operate.md").read_bytes() == SEED.read_bytes()
+
+
+def test_a_second_phase_comes_out_in_the_same_shape(project: Path) -> None:
+    phase = """title: Build
+icon: 🛠️
+position: 3
+tagline: Turning the plan into working software
+intro: |
+  Build is where the system is made.
+sections:
+  - heading: What This Phase Is For
+    body: |
+      Build exists to:
+
+      - Ship working increments
+
+      Build is not about planning.
+  - heading: The Build Steps (B1–B2)
+    body: Each step ends with a demo.
+    steps:
+      - {id: B1, name: Develop, goal: Write the code., label: We deliver, items: [Features, Tests], outro: Small steps.}
+      - {id: B2, name: Release, goal: Put it live., label: We deliver, items: [Releases], outro: Every week.}
+links:
+  - {label: Next, title: Operate, href: operate.md}
+"""
+    (project / "content/handbook/phases/build.yaml").write_text(phase, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--target", "docusaurus", "--out", "out"])
+    assert result.exit_code == 0, result.output
+
+    build, operate = (project / "out/phases/build.md").read_text(), SEED.read_text()
+    assert build.startswith("---\nsidebar_position: 3\ntitle: Build\n---\n\n# Build 🛠️\n**Turning the plan into working software**\n")
+    assert 'B1["B1 Develop"] --> B2["B2 Release"]' in build and "B2 --> B1" not in build
+    assert "## B2 — Release" in build and build.endswith("**Next:** [Operate](operate.md)\n")
+    # Every block between horizontal rules has a shape the operate page also has.
+    assert block_shapes(build) <= block_shapes(operate)
+    assert len(block_shapes(build)) >= 4
+
+
+def block_shapes(page: str) -> set[tuple[str, ...]]:
+    """Each block between `---` rules as the sequence of its line kinds, runs of a kind folded."""
+
+    def kind(line: str) -> str:
+        for prefix, name in (("# ", "h1"), ("## ", "h2"), ("```", "fence"), ("**", "bold"), ("- ", "item")):
+            if line.startswith(prefix):
+                return name
+        return "text"
+
+    shapes = set()
+    body = page.split("\n---\n", 2)[2]  # after the front matter
+    for block in body.split("\n---\n"):
+        kinds = [kind(line) for line in block.splitlines() if line.strip()]
+        folded = tuple(k for i, k in enumerate(kinds) if i == 0 or k != kinds[i - 1] or k == "fence")
+        shapes.add(folded)
+    return shapes
+
+
+def test_golden_pages(update_golden: bool) -> None:
+    compare_golden("docusaurus", rendered_example("docusaurus"), update_golden)
+
+
+def test_category_files_label_and_order_every_folder() -> None:
+    files = rendered_example("docusaurus")
+    assert files["engagements/kestrel-shop/runbooks/_category_.json"] == b'{\n  "label": "Runbooks",\n  "position": 3\n}\n'
+    folders = {p.rpartition("/")[0] for p in files if p.endswith(".md") and "/" in p}
+    assert all(f"{folder}/_category_.json" in files for folder in folders)
+
+
+def _docusaurus_available() -> None:
+    need(shutil.which("node") is not None and shutil.which("npx") is not None, "Node.js is not installed")
+    need((SITE / "node_modules/@docusaurus/core").is_dir(), "Docusaurus is not installed: run 'npm ci' in docusaurus/ (make setup)")
+
+
+@pytest.fixture(scope="module")
+def hostile_docs(tmp_path_factory: pytest.TempPathFactory):
+    """The example plus a copy of its engagement with hostile text in every field, as a Docusaurus tree."""
+    base = tmp_path_factory.mktemp("docusaurus")
+    content = base / "content"
+    hostile = base / "hostile"
+    cycle = write_hostile_content(EXAMPLE, hostile)
+    shutil.copytree(EXAMPLE, content)
+    shutil.copytree(hostile / "engagements/kestrel-shop", content / "engagements/hostile-shop")
+    old = Path.cwd()
+    os.chdir(base)
+    try:
+        result = CliRunner().invoke(cli, ["build", "--target", "docusaurus", "--out", "docs"])
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 0, result.output
+    return base, cycle
+
+
+def _docusaurus_build(docs: Path, out: Path, markdown_format: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "OPSDOCS_DOCS_DIR": str(docs), "OPSDOCS_MARKDOWN_FORMAT": markdown_format}
+    # The format is not part of Docusaurus' cache key: clear the cache between formats.
+    subprocess.run(["npx", "--no-install", "docusaurus", "clear"], cwd=SITE, env=env, capture_output=True, check=True)
+    return subprocess.run(
+        ["npx", "--no-install", "docusaurus", "build", "--out-dir", str(out)],
+        cwd=SITE, env=env, capture_output=True, text=True, timeout=1200,
+    )
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("markdown_format", ["mdx", "detect"])
+def test_real_docusaurus_build_shows_hostile_text(hostile_docs, markdown_format: str) -> None:
+    _docusaurus_available()
+    base, cycle = hostile_docs
+    out = base / f"build-{markdown_format}"
+    result = _docusaurus_build(base / "docs", out, markdown_format)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert (out / "phases/operate.html").is_file()
+    pages = sorted((out / "engagements/hostile-shop").rglob("*.html")) + [out / "engagements/hostile-shop.html"]
+    check_site_shows_hostile_text([p for p in pages if p.is_file()], cycle)

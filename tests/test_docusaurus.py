@@ -20,15 +20,20 @@ SITE = ROOT / "docusaurus"
 SEED = SHARED / "seeds" / "operate.md"
 
 
+def _seed() -> bytes:
+    need(SEED.is_file(), f"the seed page {SEED} is not beside this checkout")
+    return SEED.read_bytes()
+
+
 def test_operate_phase_is_byte_identical_to_the_seed() -> None:
-    assert SEED.is_file(), f"the seed page is missing: {SEED}"
+    _seed()
     assert rendered_example("docusaurus")["phases/operate.md"] == SEED.read_bytes()
 
 
 def test_operate_phase_through_the_command(project: Path) -> None:
     result = CliRunner().invoke(cli, ["build", "--target", "docusaurus", "--out", "out"])
     assert result.exit_code == 0, result.output
-    assert (project / "out/phases/operate.md").read_bytes() == SEED.read_bytes()
+    assert (project / "out/phases/operate.md").read_bytes() == _seed()
 
 
 def test_a_second_phase_comes_out_in_the_same_shape(project: Path) -> None:
@@ -58,7 +63,7 @@ links:
     result = CliRunner().invoke(cli, ["build", "--target", "docusaurus", "--out", "out"])
     assert result.exit_code == 0, result.output
 
-    build, operate = (project / "out/phases/build.md").read_text(), SEED.read_text()
+    build, operate = (project / "out/phases/build.md").read_text(), _seed().decode()
     assert build.startswith("---\nsidebar_position: 3\ntitle: Build\n---\n\n# Build 🛠️\n**Turning the plan into working software**\n")
     assert 'B1["B1 Develop"] --> B2["B2 Release"]' in build and "B2 --> B1" not in build
     assert "## B2 — Release" in build and build.endswith("**Next:** [Operate](operate.md)\n")

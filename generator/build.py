@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING
 from pathlib import Path
 
@@ -42,6 +43,7 @@ class BuildOptions:
     engagement: str | None = None
     templates: Path | None = None
     audience: str = "client"
+    as_of: date | None = None
 
 
 def select(content: Content, engagement: str | None) -> Content:
@@ -65,7 +67,7 @@ def render_target(project: Project, content: Content, name: str, options: BuildO
     escaper = {"mkdocs": MKDOCS, "docusaurus": MDX}[name]
     tiers = project.template_tiers(options.templates)
     env = make_environment(tiers, escaper, project.rel)
-    env.globals.update(template_globals(content), audience=options.audience)
+    env.globals.update(template_globals(content, options.as_of), audience=options.audience)
     assets = asset_files(tiers, name)
     assets.update(project.engine_assets(name))
     return get_target(name).render(plan_site(content), env, assets)
@@ -103,14 +105,21 @@ def build_site(project: Project, options: BuildOptions, progress: Callable[[str]
         progress(f"{name}: wrote {project.rel(out_dir)}/")
 
 
-def template_globals(content: Content) -> dict:
-    from .diagrams import escalation_flowchart, steps_flowchart
-
+def template_globals(content: Content, as_of: date | None) -> dict:
+    """What every template may use besides its page's own data: the site, the figures, the diagrams."""
+    from . import diagrams
+    from .compute import newest_date, portfolio_insights
     from .outline import operate_outline
 
+    as_of = as_of or newest_date(content) or date(1970, 1, 1)
     return {
         "site": content.site,
-        "steps_flowchart": steps_flowchart,
-        "escalation_flowchart": escalation_flowchart,
+        "as_of": as_of,
+        "insights": portfolio_insights(content, as_of),
         "operate_outline": operate_outline(),
+        "steps_flowchart": diagrams.steps_flowchart,
+        "escalation_flowchart": diagrams.escalation_flowchart,
+        "incident_gantt": diagrams.incident_gantt,
+        "monthly_chart": diagrams.monthly_chart,
+        "operate_loop": diagrams.operate_loop,
     }

@@ -112,7 +112,11 @@ def schema(out: str) -> None:
 @click.option("--no-html", is_flag=True, help="Stop after writing the Markdown; do not run MkDocs.")
 @click.option("--engagement", default=None, metavar="ID", help="Build the handbook and this one engagement only.")
 @click.option("--templates", default=None, metavar="DIR", help="A folder of template overrides, tried before templates/.")
-def build(content: str, target: str, out: str | None, site_dir: str | None, no_html: bool, engagement: str | None, templates: str | None) -> None:
+@click.option(
+    "--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="DATE",
+    help="The date figures are computed for (overdue items, error budgets). Default: the newest date in the content.",
+)
+def build(content: str, target: str, out: str | None, site_dir: str | None, no_html: bool, engagement: str | None, templates: str | None, as_of) -> None:
     """Render the content into a docs tree and build the site.
 
     For MkDocs: Markdown into docs/, then the real MkDocs build (strict) into
@@ -138,6 +142,7 @@ def build(content: str, target: str, out: str | None, site_dir: str | None, no_h
         html=not no_html,
         engagement=engagement,
         templates=Path(templates) if templates else None,
+        as_of=as_of.date() if as_of else None,
     )
     try:
         build_site(Project.at(content), options, progress=lambda line: click.echo(line, err=True))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from .escape import Safe
 from .render import format_duration, mermaid_label
@@ -32,4 +34,68 @@ def escalation_flowchart(steps: Sequence) -> Safe:
         lines.append(f'    e{i}["{mermaid_label(step.to)}"]')
         lines.append(f'    {previous} -- "{mermaid_label("after " + format_duration(step.after))}" --> e{i}')
         previous = f"e{i}"
+    return Safe("\n".join(lines))
+
+
+def incident_gantt(incident, figures) -> Safe:
+    """The incident's phases on a time axis, in its own time zone."""
+    zone = ZoneInfo(incident.timezone)
+
+    def at(moment: datetime) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+    spans_days = incident.started_at.astimezone(zone).date() != incident.resolved_at.astimezone(zone).date()
+    lines = [
+        "---",
+        "config:",
+        "  gantt:",
+        "    barHeight: 28",
+        "    barGap: 6",
+        "    fontSize: 14",
+        "    sectionFontSize: 14",
+        "    leftPadding: 90",
+        "    useWidth: 720",
+        "---",
+        "gantt",
+        "    dateFormat YYYY-MM-DD HH:mm",
+        f"    axisFormat {'%d %b %H:%M' if spans_days else '%H:%M'}",
+        "    section Impact",
+        f"    Users affected : crit, {at(incident.started_at)}, {at(incident.mitigated_at or incident.resolved_at)}",
+        "    section Response",
+        f"    Detect : {at(incident.started_at)}, {at(incident.detected_at)}",
+    ]
+    if incident.acknowledged_at:
+        lines.append(f"    Acknowledge : {at(incident.detected_at)}, {at(incident.acknowledged_at)}")
+    start_mitigating = incident.acknowledged_at or incident.detected_at
+    if incident.mitigated_at:
+        lines.append(f"    Mitigate : {at(start_mitigating)}, {at(incident.mitigated_at)}")
+    lines.append(f"    Resolve : {at(incident.mitigated_at or start_mitigating)}, {at(incident.resolved_at)}")
+    return Safe("\n".join(lines))
+
+
+def monthly_chart(months: Sequence[str], per_severity: dict[str, list[int]]) -> Safe:
+    """Incidents per month as stacked bars: each bar is drawn with the total of its severity and
+    all that follow, the tallest first, so the shorter ones on top read as a stack."""
+    severities = list(per_severity)
+    top = max((sum(per_severity[s][i] for s in severities) for i in range(len(months))), default=0)
+    lines = [
+        "xychart-beta",
+        '    x-axis [' + ", ".join(f'"{m}"' for m in months) + "]",
+        f'    y-axis "Incidents" 0 --> {max(top, 1)}',
+    ]
+    for n in range(len(severities)):
+        cumulative = [sum(per_severity[s][i] for s in severities[n:]) for i in range(len(months))]
+        lines.append("    bar [" + ", ".join(str(v) for v in cumulative) + "]")
+    return Safe("\n".join(lines))
+
+
+def operate_loop(counts: Sequence[tuple[str, str, str]]) -> Safe:
+    """The O1→O4 loop of one engagement, each step with what the data holds for it."""
+    lines = ["flowchart LR"]
+    ids = []
+    for i, (step, name, detail) in enumerate(counts):
+        node = node_id(step, i)
+        ids.append(node)
+        lines.append(f'    {node}["{mermaid_label(f"{step} {name}")}<br/>{mermaid_label(detail)}"]')
+    lines.append("    " + " --> ".join(ids) + f" --> {ids[0]}")
     return Safe("\n".join(lines))

@@ -62,6 +62,8 @@ def plan_site(content: Content) -> Plan:
                       "The blank operate plan to fill in for a new client"))
     if content.engagements:
         folder("engagements", "Engagements", 5)
+        pages.append(Page("engagements/index.md", "portfolio.md.j2", "Portfolio", 1, {"content": content},
+                          "Every engagement's operations figures side by side"))
     for n, (eid, data) in enumerate(sorted(content.engagements.items()), start=1):
         base = f"engagements/{eid}"
         ctx = {"data": data, "e": data.engagement, "id": eid}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import jinja2
 
 from .errors import OpsdocsError
 from .escape import Escaper, Safe, codeblock
+from .compute import allowed_downtime
 from .model.types import MarkdownText
 
 DEFAULT_PREFIX = "!default/"
@@ -101,6 +103,11 @@ def make_environment(tiers: list[Path], escaper: Escaper, display: Callable[[Pat
         code=lambda v: Safe(_code_span(str(v))),
         codeblock=lambda v, lang="", indent=0: codeblock(str(v), lang, indent),
         duration=format_duration,
+        percent=format_percent,
+        local=format_local,
+        abs_duration=lambda v: format_duration(abs(v)),
+        allowed=allowed_downtime,
+        response_verdict=response_verdict,
         number=format_number,
         money=format_money,
         mermaid=lambda v: Safe(mermaid_label(str(v))),
@@ -161,6 +168,33 @@ def format_duration(value: timedelta | None) -> str:
         if amount:
             parts.append(f"{amount} {unit}")
     return sign + (" ".join(parts[:2]) if parts else "0 min")
+
+
+def response_verdict(check) -> Safe:
+    """A response-window check in a table cell: met, missed (in bold) or not recorded."""
+    if check is None:
+        return Safe("no window agreed")
+    if check.met is None:
+        return Safe("not recorded")
+    if check.met:
+        return Safe(f"met ({format_duration(check.window)})")
+    return Safe(f"**missed by {format_duration(-check.margin)}** ({format_duration(check.window)})")
+
+
+def format_local(moment: datetime | None, zone: str) -> str:
+    """A moment as people read it in a time zone: `2026-07-19 22:40 CEST`."""
+    if moment is None:
+        return "not recorded"
+    local = moment.astimezone(ZoneInfo(zone))
+    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or local.strftime("%z"))
+
+
+def format_percent(fraction: float | None) -> str:
+    """A share as a percentage: 1.0648 → `106 %`, 0.004 → `0.4 %`."""
+    if fraction is None:
+        return "—"
+    value = fraction * 100
+    return f"{value:.0f} %" if value >= 10 or value == 0 else f"{value:.1f} %"
 
 
 def format_number(value: Decimal | float | int) -> str:

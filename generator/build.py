@@ -22,6 +22,17 @@ class Checked:
     content: Content
     warnings: list[OpsdocsError]
 
+    def drafts(self) -> dict[str, int]:
+        """Each draft document's path and how many TODO placeholders it still holds."""
+        from .model.checks import todo_locations
+
+        found = {}
+        for data in self.content.engagements.values():
+            for doc, model in data.documents():
+                if getattr(model, "status", None) == "draft":
+                    found[doc.rel] = len(list(todo_locations(doc.data)))
+        return dict(sorted(found.items()))
+
 
 def read_content(project: Project) -> Checked:
     """Load and validate the whole content tree; raise every error found, in one go."""
@@ -58,12 +69,14 @@ def select(content: Content, engagement: str | None) -> Content:
 
 
 def render_target(project: Project, content: Content, name: str, options: BuildOptions) -> "Rendered":
-    """One engine's whole docs tree, in memory: nothing is written."""
+    """One engine's whole docs tree for the options' audience, in memory: nothing is written."""
+    from .audience import for_audience
     from .escape import MDX, MKDOCS
     from .pages import plan_site
     from .render import make_environment
     from .targets import asset_files, get_target
 
+    content = for_audience(content, options.audience)
     escaper = {"mkdocs": MKDOCS, "docusaurus": MDX}[name]
     tiers = project.template_tiers(options.templates)
     env = make_environment(tiers, escaper, project.rel)

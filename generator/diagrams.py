@@ -28,7 +28,7 @@ def steps_flowchart(steps: Sequence, loop: bool) -> Safe:
 
 def escalation_flowchart(steps: Sequence) -> Safe:
     """Who is called and after how long, the delays on the arrows."""
-    lines = ["flowchart LR", '    start(["Incident starts"])']
+    lines = ["flowchart TD", '    start(["Incident starts"])']
     previous = "start"
     for i, step in enumerate(steps):
         lines.append(f'    e{i}["{mermaid_label(step.to)}"]')

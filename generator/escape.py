@@ -9,6 +9,7 @@ fences (markdown-it-py tells us where those are).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -192,3 +193,21 @@ def separate_lists(text: str) -> str:
         if line > 0 and lines[line - 1].strip():
             lines.insert(line, "")
     return "\n".join(lines)
+
+
+_PLAIN = re.compile(r"^[A-Za-z0-9][\w .,()/&+–—-]*$")
+_YAML_WORDS = {"yes", "no", "true", "false", "on", "off", "null", "y", "n", "~"}
+
+
+def yaml_scalar(value: object, flow: bool = False) -> str:
+    """A YAML value: plain where YAML reads it back unchanged, JSON-quoted otherwise.
+
+    `flow` is for values inside `{...}` or `[...]`, where a comma ends the value.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    text = str(value)
+    plain = _PLAIN.match(text) and text.lower() not in _YAML_WORDS and ": " not in text
+    if plain and not re.fullmatch(r"[\d.:eE+-]+", text) and not (flow and "," in text):
+        return text
+    return json.dumps(text, ensure_ascii=False)

@@ -8,6 +8,12 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+def starter_dir() -> Path:
+    """What `opsdocs init` copies: the handbook and mkdocs.yml, inside the wheel or from the checkout."""
+    packaged = PACKAGE_DIR / "starter"
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent
+
+
 def default_templates_dir() -> Path:
     """The templates that ship with opsdocs: inside the wheel, or the checkout's templates/."""
     packaged = PACKAGE_DIR / "templates"

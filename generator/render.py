@@ -20,19 +20,20 @@ DEFAULT_PREFIX = "!default/"
 
 
 class TieredLoader(jinja2.BaseLoader):
-    """Templates by name from tiers, first match wins; within a tier `<engine>/` before `common/`.
+    """Templates by name from tiers, first match wins; within a tier, `folders` in order
+    (for pages `<engine>/` before `common/`, for skeletons `scaffold/`).
 
     A name starting with `!default/` skips every tier but the last (the shipped
     defaults), so an override can `{% extends "!default/phase.md.j2" %}`.
     """
 
-    def __init__(self, tiers: list[Path], engine: str, display: Callable[[Path], str]):
+    def __init__(self, tiers: list[Path], folders: tuple[str, ...], display: Callable[[Path], str]):
         unique: list[Path] = []
         for tier in tiers:
             if tier.is_dir() and tier.resolve() not in unique:
                 unique.append(tier.resolve())
         self.tiers = unique
-        self.engine = engine
+        self.folders = folders
         self.display = display
 
     def locate(self, name: str) -> Path | None:
@@ -42,11 +43,18 @@ class TieredLoader(jinja2.BaseLoader):
         if ".." in Path(name).parts:
             return None
         for tier in tiers:
-            for sub in (self.engine, "common"):
+            for sub in self.folders:
                 path = tier / sub / name
                 if path.is_file():
                     return path
         return None
+
+    def origin(self, name: str) -> tuple[int, Path] | None:
+        """Which tier (index) and file a template name resolves to."""
+        path = self.locate(name)
+        if path is None:
+            return None
+        return next(i for i, tier in enumerate(self.tiers) if tier in path.parents), path
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         path = self.locate(template)
@@ -58,7 +66,7 @@ class TieredLoader(jinja2.BaseLoader):
     def list_templates(self) -> list[str]:
         names: set[str] = set()
         for tier in self.tiers:
-            for sub in (self.engine, "common"):
+            for sub in self.folders:
                 base = tier / sub
                 if base.is_dir():
                     names.update(p.relative_to(base).as_posix() for p in base.rglob("*.j2"))
@@ -88,7 +96,7 @@ def make_environment(tiers: list[Path], escaper: Escaper, display: Callable[[Pat
         return escaper.text(str(value))
 
     env = jinja2.Environment(
-        loader=TieredLoader(tiers, escaper.name, display),
+        loader=TieredLoader(tiers, (escaper.name, "common"), display),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
@@ -116,6 +124,7 @@ def make_environment(tiers: list[Path], escaper: Escaper, display: Callable[[Pat
     )
     env.globals["engine"] = escaper.name
     env.globals["admonition"] = lambda kind, title, body: admonition(escaper, kind, title, body)
+    env.globals["draft_banner"] = lambda status, what: draft_banner(escaper, status, what)
     return env
 
 
@@ -129,6 +138,15 @@ def admonition(escaper: Escaper, kind: str, title: str, body: str) -> Safe:
     indented = "\n".join(f"    {line}" if line else "" for line in body.split("\n"))
     label = escaper.text(title).replace('"', "&quot;")
     return Safe(f'!!! {kind} "{label}"\n\n{indented}')
+
+
+def draft_banner(escaper: Escaper, status: str, what: str) -> Safe:
+    """A visible banner on pages of documents that are not finished, or nothing."""
+    if status == "draft":
+        return admonition(escaper, "warning", "Draft", f"This {what} is a draft: parts of it are still placeholders (TODO).")
+    if status == "in-review":
+        return admonition(escaper, "note", "In review", f"This {what} is in review; its findings may still change.")
+    return Safe("")
 
 
 def _href(href: str) -> str:

@@ -72,3 +72,23 @@ def write_files(files: dict[str, bytes], out_dir: Path) -> None:
     with Staging(out_dir) as stage:
         stage.write(files)
         stage.commit()
+
+
+def write_new_files(root: Path, files: dict[str, bytes], force: bool = False) -> list[Path]:
+    """Create files under `root`, each whole or not at all; refuse to replace one unless `force`."""
+    targets = [(root / rel, data) for rel, data in sorted(files.items())]
+    existing = [path for path, _ in targets if path.exists()]
+    if existing and not force:
+        names = ", ".join(str(p) for p in existing[:3]) + (" …" if len(existing) > 3 else "")
+        raise OpsdocsError(str(existing[0]), 0, 0, f"refusing to overwrite {names}", "pass --force to replace it, or choose another id")
+    for path, data in targets:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(tmp, path)  # atomic: a reader sees the old file or the whole new one
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return [path for path, _ in targets]

@@ -135,14 +135,55 @@ def _docusaurus_build(docs: Path, out: Path, markdown_format: str) -> subprocess
     )
 
 
+@pytest.fixture(scope="module")
+def docusaurus_builds(hostile_docs):
+    """Real Docusaurus builds of that tree, one per markdown format, made when first asked for."""
+    base, _ = hostile_docs
+    built: dict[str, Path] = {}
+
+    def build(markdown_format: str) -> Path:
+        if markdown_format not in built:
+            _docusaurus_available()
+            out = base / f"build-{markdown_format}"
+            result = _docusaurus_build(base / "docs", out, markdown_format)
+            assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+            built[markdown_format] = out
+        return built[markdown_format]
+
+    return build
+
+
 @pytest.mark.engine
 @pytest.mark.parametrize("markdown_format", ["mdx", "detect"])
-def test_real_docusaurus_build_shows_hostile_text(hostile_docs, markdown_format: str) -> None:
-    _docusaurus_available()
-    base, cycle = hostile_docs
-    out = base / f"build-{markdown_format}"
-    result = _docusaurus_build(base / "docs", out, markdown_format)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+def test_real_docusaurus_build_shows_hostile_text(hostile_docs, docusaurus_builds, markdown_format: str) -> None:
+    _, cycle = hostile_docs
+    out = docusaurus_builds(markdown_format)
     assert (out / "phases/operate.html").is_file()
     pages = sorted((out / "engagements/hostile-shop").rglob("*.html")) + [out / "engagements/hostile-shop.html"]
     check_site_shows_hostile_text([p for p in pages if p.is_file()], cycle)
+
+
+@pytest.mark.engine
+def test_every_diagram_renders_to_svg_in_docusaurus(hostile_docs, docusaurus_builds) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import chromium_path, count_diagrams, launch
+    from tests.serve import serve
+
+    need(chromium_path() is not None, "chromium is not installed (apt-get install chromium)")
+    base, _ = hostile_docs
+    out = docusaurus_builds("mdx")
+    expected = {}
+    for md in sorted((base / "docs").rglob("*.md")):
+        fences = md.read_text(encoding="utf-8").count("```mermaid")
+        if fences:
+            rel = md.relative_to(base / "docs").with_suffix("").as_posix()
+            expected["/" + (rel[: -len("/index")] if rel.endswith("/index") else rel)] = fences
+    assert sum(expected.values()) >= 10
+    with serve(out) as url, sync_playwright() as pw:
+        browser = launch(pw)
+        page = browser.new_page()
+        for route, fences in expected.items():
+            page.goto(url + route)
+            assert count_diagrams(page, fences) == (fences, 0), route
+        browser.close()

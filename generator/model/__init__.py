@@ -37,6 +37,15 @@ class EngagementData:
     incidents: dict[str, Incident]
     sources: dict[str, Document] = field(default_factory=dict, repr=False, compare=False)
 
+    def documents(self) -> list[tuple[Document, BaseModel | None]]:
+        """Each file of the engagement with its model (None where the file did not validate)."""
+        models = {"engagement": {"": self.engagement}, "runbook": self.runbooks, "incident": self.incidents}
+        result = []
+        for key, doc in self.sources.items():
+            kind, _, ident = key.partition(":")
+            result.append((doc, models[kind].get(ident)))
+        return result
+
     @property
     def title(self) -> str:
         e = self.engagement

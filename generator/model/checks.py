@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -11,11 +12,39 @@ from ..load import Document
 from . import Content, EngagementData
 
 
+TODO = re.compile(r"\bTODO\b")
+
+
 def check_content(content: Content) -> list[OpsdocsError]:
     problems: list[OpsdocsError] = []
     for data in content.engagements.values():
         problems.extend(check_engagement(data))
+        for doc, model in data.documents():
+            if model is not None:  # a file that did not validate has its own errors already
+                problems.extend(check_todos(doc, getattr(model, "status", None)))
     return problems
+
+
+def todo_locations(data: object, loc: tuple = ()) -> Iterator[tuple]:
+    """Where a document still says TODO."""
+    if isinstance(data, str):
+        if TODO.search(data):
+            yield loc
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from todo_locations(value, loc + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from todo_locations(value, loc + (i,))
+
+
+def check_todos(doc: Document, status: str | None) -> Iterator[OpsdocsError]:
+    """TODO placeholders are fine in a draft and an error anywhere else."""
+    if status == "draft":
+        return
+    for loc in todo_locations(doc.data):
+        yield doc.error(loc, "a TODO placeholder is left in a document that is not a draft",
+                        "fill it in, or mark the document 'status: draft' until it is finished")
 
 
 def _ids(data: EngagementData, kind: str) -> list[str]:

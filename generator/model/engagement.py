@@ -203,6 +203,7 @@ class Engagement(Model):
     """engagements/<id>/engagement.yaml"""
 
     schema_version: SchemaVersion
+    status: Literal["draft", "active"] = Field("active", description="'draft' allows TODO placeholders and shows a draft banner")
     title: Text | None = Field(None, description='default: "<client> — <system>"')
     client: Client
     provider: Provider = Provider()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from .types import Date, Duration, Id, Markdown, Model, Text
@@ -29,6 +31,7 @@ class Runbook(Model):
     """engagements/<id>/runbooks/<runbook-id>.yaml"""
 
     title: Text
+    status: Literal["draft", "active"] = Field("active", description="'draft' allows TODO placeholders and shows a draft banner")
     summary: Markdown
     service: Text | None = Field(None, description="a component name of the engagement")
     alerts: list[Id] = []

@@ -13,6 +13,7 @@ import jinja2
 
 from ..errors import OpsdocsError
 from ..pages import Page, Plan
+from ..escape import yaml_scalar
 from ..render import template_error
 
 
@@ -29,20 +30,6 @@ class Target(Protocol):
     default_out: str
 
     def render(self, plan: Plan, env: jinja2.Environment, assets: dict[str, bytes]) -> Rendered: ...
-
-
-_PLAIN = re.compile(r"^[A-Za-z0-9][\w .,()/&+–—-]*$")
-_YAML_WORDS = {"yes", "no", "true", "false", "on", "off", "null", "y", "n", "~"}
-
-
-def yaml_scalar(value: Any) -> str:
-    """A front matter value: plain where YAML reads it back unchanged, JSON-quoted otherwise."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    text = str(value)
-    if _PLAIN.match(text) and text.lower() not in _YAML_WORDS and not re.fullmatch(r"[\d.:eE+-]+", text) and ": " not in text:
-        return text
-    return json.dumps(text, ensure_ascii=False)
 
 
 def front_matter(fields: Iterable[tuple[str, Any]]) -> str:

@@ -71,19 +71,50 @@ def select(content: Content, engagement: str | None) -> Content:
 def render_target(project: Project, content: Content, name: str, options: BuildOptions) -> "Rendered":
     """One engine's whole docs tree for the options' audience, in memory: nothing is written."""
     from .audience import for_audience
-    from .escape import MDX, MKDOCS
+    from .escape import COMMONMARK, MDX, MKDOCS
     from .pages import plan_site
     from .render import make_environment
     from .targets import asset_files, get_target
 
     content = for_audience(content, options.audience)
-    escaper = {"mkdocs": MKDOCS, "docusaurus": MDX}[name]
+    escaper = {"mkdocs": MKDOCS, "docusaurus": MDX, "export": COMMONMARK}[name]
     tiers = project.template_tiers(options.templates)
     env = make_environment(tiers, escaper, project.rel)
     env.globals.update(template_globals(content, options.as_of), audience=options.audience)
     assets = asset_files(tiers, name)
     assets.update(project.engine_assets(name))
     return get_target(name).render(plan_site(content), env, assets)
+
+
+def export_handover(project: Project, engagement: str, fmt: str, options: BuildOptions, paper: str = "a4",
+                    chromium: str | None = None, progress: Callable[[str], None] = lambda line: None) -> bytes:
+    """One engagement's handover document as Markdown, HTML or PDF bytes."""
+    from .compute import newest_date
+    from .export import assemble, diagram_sources, handover_css, to_html
+
+    checked = read_content(project)
+    content = select(checked.content, engagement)
+    as_of = options.as_of or newest_date(content) or date(1970, 1, 1)
+    options = replace(options, as_of=as_of)
+    pages = render_target(project, content, "export", options).files
+    markdown = assemble(content, engagement, pages, as_of)
+    if fmt == "md":
+        return markdown.encode("utf-8")
+    from .chromium import find_chromium, print_pdf, render_mermaid
+
+    browser = find_chromium(chromium)
+    sources = diagram_sources(markdown)
+    mermaid = project.mermaid_js()
+    if sources and mermaid is None:
+        raise OpsdocsError("node_modules/mermaid", 0, 0, "mermaid is needed to draw the diagrams", "run 'npm install' in the project (package.json lists it)")
+    progress(f"export: drawing {len(sources)} diagrams in Chromium")
+    svgs = render_mermaid(browser, mermaid, sources) if sources else []
+    title = content.engagements[engagement].title
+    document = to_html(markdown, title, handover_css(project.template_tiers(options.templates)), svgs, paper)
+    if fmt == "html":
+        return document.encode("utf-8")
+    progress("export: printing the PDF in Chromium")
+    return print_pdf(browser, document)
 
 
 def build_site(project: Project, options: BuildOptions, progress: Callable[[str], None]) -> None:

@@ -354,6 +354,47 @@ def new_incident(engagement_id: str, incident_id: str | None, content: str, temp
 
 
 @cli.command()
+@click.argument("engagement_id", metavar="ENGAGEMENT")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "pdf"]), default="pdf", show_default=True, help="The document's format.")
+@click.option("--out", default=None, metavar="FILE", help="Where to write it (default: handover-ENGAGEMENT.FORMAT).")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True, help="Paper size for HTML printing and PDF.")
+@click.option("--audience", type=click.Choice(["client", "internal"]), default="client", show_default=True,
+              help="'client' leaves out internal_notes and items marked visibility: internal.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="DATE",
+              help="The date on the title page and for the figures. Default: the newest date in the content.")
+@click.option("--chromium", default=None, metavar="PATH", help="The Chromium to draw diagrams and print with (default: found on PATH).")
+@click.option("--content", "content", default="content", show_default=True, metavar="DIR", help=CONTENT_HELP)
+@_TEMPLATES
+def export(engagement_id: str, fmt: str, out: str | None, paper: str, audience: str, as_of, chromium: str | None, content: str, templates: str | None) -> None:
+    """Write one engagement's handover as a single document.
+
+    A title page, a table of contents, then the overview, the operate plan,
+    every runbook, every post-mortem and the terms, with links between them
+    pointing inside the document. 'md' is one CommonMark file; 'html' one
+    self-contained file (styles and diagrams inline, no network needed);
+    'pdf' is printed by headless Chromium, with page numbers.
+
+    Examples:
+
+      opsdocs export kestrel-shop --format pdf
+
+      opsdocs export kestrel-shop --format html --out handover.html --paper letter
+    """
+    from .build import BuildOptions, export_handover
+    from .project import Project
+    from .write import write_new_files
+
+    target = Path(out or f"handover-{engagement_id}.{fmt}").resolve()
+    options = BuildOptions(audience=audience, as_of=as_of.date() if as_of else None, templates=Path(templates) if templates else None)
+    try:
+        data = export_handover(Project.at(content), engagement_id, fmt, options, paper, chromium, lambda line: click.echo(line, err=True))
+        write_new_files(target.parent, {target.name: data}, force=True)
+    except _library_errors() as exc:
+        _fail(exc)
+    click.echo(f"wrote {out or target.name} ({len(data) // 1024 + 1} KB)")
+
+
+@cli.command()
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False))
 @click.option("--consultancy", help="Your company's name.")
 @click.option("--title", help="The docs site's title.")

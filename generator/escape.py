@@ -56,6 +56,7 @@ class Escaper:
     text_map: dict[str, str]
     inline_map: dict[str, str]
     mdx: bool
+    callout: str  # how a callout box is written: "mkdocs", "docusaurus" or "blockquote"
 
     def text(self, value: str) -> Safe:
         """Plain text: shown exactly as written, on one line, never read as markup."""
@@ -169,12 +170,22 @@ MKDOCS = Escaper(
     text_map={**_COMMON_TEXT, "&": "&amp;", "<": "&lt;", ">": "&gt;"},
     inline_map={"<": "&lt;"},
     mdx=False,
+    callout="mkdocs",
 )
 MDX = Escaper(
     name="docusaurus",
     text_map={**_COMMON_TEXT, **{c: "\\" + c for c in "<>{}~&"}},
     inline_map={"<": "\\<", "{": "\\{", "}": "\\}"},
     mdx=True,
+    callout="docusaurus",
+)
+# Plain CommonMark, for the single-file handover document.
+COMMONMARK = Escaper(
+    name="export",
+    text_map=MKDOCS.text_map,
+    inline_map=MKDOCS.inline_map,
+    mdx=False,
+    callout="blockquote",
 )
 
 

@@ -50,15 +50,20 @@ class Project:
         tiers.append(default_templates_dir())
         return tiers
 
-    def engine_assets(self, engine: str) -> dict[str, bytes]:
-        """Files an engine's pages need from npm packages, served from the site itself (offline)."""
-        if engine != "mkdocs":
-            return {}
+    def mermaid_js(self) -> Path | None:
+        """mermaid's browser build from the npm package: the project's, else the checkout's."""
         for base in (self.root, PACKAGE_DIR.parent):
             mermaid = base / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
             if mermaid.is_file():
-                return {"javascripts/mermaid.min.js": mermaid.read_bytes()}
-        return {}
+                return mermaid
+        return None
+
+    def engine_assets(self, engine: str) -> dict[str, bytes]:
+        """Files an engine's pages need from npm packages, served from the site itself (offline)."""
+        mermaid = self.mermaid_js()
+        if engine != "mkdocs" or mermaid is None:
+            return {}
+        return {"javascripts/mermaid.min.js": mermaid.read_bytes()}
 
     def protected(self) -> list[Path]:
         """Folders an output folder may never be, or contain: the content, the project, the templates."""

@@ -133,8 +133,11 @@ def admonition(escaper: Escaper, kind: str, title: str, body: str) -> Safe:
     if isinstance(body, MarkdownText):
         body = escaper.markdown(body)
     body = str(body).strip("\n")
-    if escaper.mdx:
+    if escaper.callout == "docusaurus":
         return Safe(f":::{kind}[{escaper.text(title)}]\n\n{body}\n\n:::")
+    if escaper.callout == "blockquote":
+        quoted = "\n".join(f"> {line}" if line else ">" for line in body.split("\n"))
+        return Safe(f"> **{escaper.text(title)}**\n>\n{quoted}")
     indented = "\n".join(f"    {line}" if line else "" for line in body.split("\n"))
     label = escaper.text(title).replace('"', "&quot;")
     return Safe(f'!!! {kind} "{label}"\n\n{indented}')

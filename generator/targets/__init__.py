@@ -83,4 +83,8 @@ def get_target(name: str) -> Target:
         from .docusaurus import DocusaurusTarget
 
         return DocusaurusTarget()
+    if name == "export":
+        from .export import ExportTarget
+
+        return ExportTarget()
     raise OpsdocsError("--target", 0, 0, f"unknown target '{name}'", "use mkdocs, docusaurus or all")

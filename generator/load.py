@@ -79,15 +79,15 @@ class _Builder:
 
     def build(self, node: yaml.Node, loc: Loc, active: tuple[int, ...] = ()) -> Any:
         if len(loc) > MAX_DEPTH:
-            raise _Refused(node, f"nesting deeper than {MAX_DEPTH} levels", "flatten the structure")
+            raise _Refused(self._pos(node), f"nesting deeper than {MAX_DEPTH} levels", "flatten the structure")
         ident = id(node)
         if ident in active:
-            raise _Refused(node, "an alias refers to the node that contains it", "remove the recursive alias")
+            raise _Refused(self._pos(node), "an alias refers to the node that contains it", "remove the recursive alias")
         if ident in self.seen and not isinstance(node, yaml.ScalarNode):
             self.expanded += _size(node)
             if self.expanded > MAX_ALIAS_EXPANSION:
                 raise _Refused(
-                    node,
+                    self.values.get(loc[:1], self._pos(node)),  # the top-level entry whose aliases blow up
                     f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes",
                     "this looks like a 'billion laughs' document; write the data out instead of nesting aliases",
                 )
@@ -104,7 +104,7 @@ class _Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _Refused(key_node, "merge keys ('<<') are not supported", "write the keys out in full")
+                raise _Refused(self._pos(key_node), "merge keys ('<<') are not supported", "write the keys out in full")
             if not isinstance(key_node, yaml.ScalarNode):
                 self.errors.append(OpsdocsError(self.rel, *self._pos(key_node), "a key must be plain text"))
                 continue
@@ -140,8 +140,8 @@ def _size(node: yaml.Node) -> int:
 
 
 class _Refused(Exception):
-    def __init__(self, node: yaml.Node, message: str, hint: str):
-        self.node, self.message, self.hint = node, message, hint
+    def __init__(self, where: tuple[int, int], message: str, hint: str):
+        self.where, self.message, self.hint = where, message, hint
 
 
 def read_text(path: Path, rel: str) -> str:
@@ -183,8 +183,7 @@ def parse_yaml(text: str, path: Path, rel: str) -> Document:
     try:
         data = builder.build(node, ())
     except _Refused as refused:
-        line, column = refused.node.start_mark.line + 1, refused.node.start_mark.column + 1
-        raise OpsdocsError(rel, line, column, refused.message, refused.hint) from None
+        raise OpsdocsError(rel, *refused.where, refused.message, refused.hint) from None
     if builder.errors:
 
         raise ContentErrors(builder.errors)
@@ -202,7 +201,12 @@ def _syntax_error(exc: yaml.MarkedYAMLError, rel: str, text: str) -> OpsdocsErro
     lines = text.splitlines()
     here = lines[line - 1][column - 1 : column] if line <= len(lines) else ""
     problem = (exc.problem or "syntax error").strip()
-    context = f" ({exc.context})" if exc.context else ""
+    context = ""
+    if exc.context:
+        started = exc.context_mark.line + 1 if exc.context_mark else None
+        # "while parsing a flow sequence" → "the flow sequence that starts on line 8"
+        what = exc.context.removeprefix("while parsing ").removeprefix("while scanning ").removeprefix("a ").removeprefix("an ")
+        context = f" (in the {what} that starts on line {started})" if started and started != line else f" ({exc.context})"
     hint = "check the indentation and the ':' after each key"
     if here == "\t" or "'\\t'" in problem:
         hint = "YAML indents with spaces, never tabs"

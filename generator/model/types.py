@@ -37,10 +37,19 @@ class MarkdownText(str):
     __slots__ = ()
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _text(value: object) -> str:
     if isinstance(value, (dict, list)):
         kind = "a mapping" if isinstance(value, dict) else "a list"
         raise ValueError(f"expected text, got {kind}")
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("an empty value: write the text, or remove the key if it is optional")
+        bad = _CONTROL.search(value)
+        if bad:
+            raise ValueError(f"a control character (U+{ord(bad.group()):04X}) is in the text; remove it")
     return value  # type: ignore[return-value]
 
 

@@ -34,11 +34,18 @@ class Checked:
         return dict(sorted(found.items()))
 
 
-def read_content(project: Project) -> Checked:
-    """Load and validate the whole content tree; raise every error found, in one go."""
+def read_content(project: Project, strict: bool = False) -> Checked:
+    """Load and validate the whole content tree; raise every error found, in one go.
+
+    `strict` also lints valid content: mojibake, unclosed code fences, dead links.
+    """
     raw, problems = load_content(project.content_dir, project.root)
     content, more = validate_content(raw)
     problems.extend(more)
+    if strict and content is not None and not any(not p.warning for p in problems):
+        from .lint import lint_content
+
+        problems.extend(lint_content(content))
     errors = [p for p in problems if not p.warning]
     if errors or content is None:
         raise ContentErrors(errors)

@@ -44,19 +44,24 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--content", "content", default="content", show_default=True, metavar="DIR", help=CONTENT_HELP)
-def check(content: str) -> None:
+@click.option("--strict", is_flag=True, help="Also lint: garbled text (mojibake), unclosed code fences, links to pages that do not exist.")
+def check(content: str, strict: bool) -> None:
     """Validate every content file and the references between them.
 
     Prints every problem as FILE:LINE:COLUMN: message, with a hint, and exits 1
     if there is any error. Warnings are printed but do not fail the check.
 
-    Example: opsdocs check --content content
+    Examples:
+
+      opsdocs check
+
+      opsdocs check --strict --content ~/northwind-docs/content
     """
     from .build import read_content
     from .project import Project
 
     try:
-        checked = read_content(Project.at(content))
+        checked = read_content(Project.at(content), strict=strict)
     except _library_errors() as exc:
         _fail(exc)
     for warning in checked.warnings:

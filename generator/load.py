@@ -23,6 +23,8 @@ MAX_DEPTH = 200
 # Ids name files and folders, so nothing in one may lead outside the tree.
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN)
+# A content file is a page of text; anything this large is a mistake (a log pasted in, a binary).
+MAX_FILE_BYTES = 5 * 1024 * 1024
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
 Loc = tuple[str | int, ...]
@@ -146,6 +148,12 @@ class _Refused(Exception):
 
 def read_text(path: Path, rel: str) -> str:
     """A content file's text: UTF-8 (a BOM is allowed), or an error saying where it is not."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise OpsdocsError(
+            rel, 0, 0, f"the file is {size / 1024 / 1024:.1f} MB; content files are limited to {MAX_FILE_BYTES // 1024 // 1024} MB",
+            "keep logs and exports out of content/; link to them instead",
+        )
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")

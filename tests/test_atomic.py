@@ -55,22 +55,23 @@ def test_sigkill_at_random_moments_leaves_old_or_new(tmp_path: Path) -> None:
     rng = random.Random(20261126)
     longest = max(durations)
     current = "Beta Handbook"
-    outcomes = {"old": 0, "new": 0}
+    outcomes = {"old": 0, "new": 0, "finished": 0}
     for run in range(24):
         other = "Alpha Handbook" if current == "Beta Handbook" else "Beta Handbook"
         set_title(project, other)
         process = subprocess.Popen(build_command(project), cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.05, longest * 1.1))
+        time.sleep(rng.uniform(0.05, longest * 1.3))
+        finished = process.poll() is not None
         process.send_signal(signal.SIGKILL)
         process.wait()
         docs, site = tree(project / "docs"), tree(project / "site")
         for name, found, index in (("docs", docs, 0), ("site", site, 1)):
             assert found in (snapshots[current][index], snapshots[other][index]), f"run {run}: {name}/ is a mix"
         outcome = "new" if site == snapshots[other][1] else "old"
-        outcomes[outcome] += 1
+        outcomes["finished" if finished else outcome] += 1
         if outcome == "new":
             current = other
-    assert outcomes["old"] and outcomes["new"], outcomes  # the kills landed both before and after the swap
+    assert outcomes["old"] >= 5, outcomes  # most kills land mid-build, where the old tree must survive
     # The next build tidies up whatever the kills left beside the output.
     set_title(project, "Alpha Handbook")
     subprocess.run(build_command(project), cwd=project, env=env, check=True, capture_output=True)

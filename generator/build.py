@@ -34,12 +34,13 @@ class Checked:
         return dict(sorted(found.items()))
 
 
-def read_content(project: Project, strict: bool = False) -> Checked:
-    """Load and validate the whole content tree; raise every error found, in one go.
+def read_content(project: Project, strict: bool = False, only: set[str] | None = None) -> Checked:
+    """Load and validate the content tree; raise every error found, in one go.
 
     `strict` also lints valid content: mojibake, unclosed code fences, dead links.
+    `only` limits the engagements read to those ids (an incremental build).
     """
-    raw, problems = load_content(project.content_dir, project.root)
+    raw, problems = load_content(project.content_dir, project.root, only)
     content, more = validate_content(raw)
     problems.extend(more)
     if strict and content is not None and not any(not p.warning for p in problems):
@@ -75,22 +76,50 @@ def select(content: Content, engagement: str | None) -> Content:
     return replace(content, engagements={engagement: content.engagements[engagement]})
 
 
-def render_target(project: Project, content: Content, name: str, options: BuildOptions) -> "Rendered":
-    """One engine's whole docs tree for the options' audience, in memory: nothing is written."""
-    from .audience import for_audience
+def environment_for(project: Project, name: str, options: BuildOptions, globals_: dict):
+    """The Jinja environment of one engine, with the figures and diagram helpers as globals."""
     from .escape import COMMONMARK, MDX, MKDOCS
-    from .pages import plan_site
     from .render import make_environment
-    from .targets import asset_files, get_target
+
+    escaper = {"mkdocs": MKDOCS, "docusaurus": MDX, "export": COMMONMARK}[name]
+    env = make_environment(project.template_tiers(options.templates), escaper, project.rel)
+    env.globals.update(globals_, audience=options.audience)
+    return env
+
+
+@dataclass
+class Prepared:
+    """Content ready to render for one audience: filtered, with its figures computed."""
+
+    content: Content
+    as_of: date
+    insights: dict
+    summaries: dict
+
+
+def prepare(content: Content, options: BuildOptions, as_of: date) -> Prepared:
+    from .audience import for_audience
+    from .compute import portfolio_insights, summarise
 
     content = for_audience(content, options.audience)
-    escaper = {"mkdocs": MKDOCS, "docusaurus": MDX, "export": COMMONMARK}[name]
-    tiers = project.template_tiers(options.templates)
-    env = make_environment(tiers, escaper, project.rel)
-    env.globals.update(template_globals(content, options.as_of), audience=options.audience)
-    assets = asset_files(tiers, name)
+    insights = portfolio_insights(content, as_of)
+    summaries = {eid: summarise(data, insights[eid]) for eid, data in content.engagements.items()}
+    return Prepared(content, as_of, insights, summaries)
+
+
+def render_target(project: Project, content: Content, name: str, options: BuildOptions) -> "Rendered":
+    """One engine's whole docs tree for the options' audience, in memory: nothing is written."""
+    from .compute import newest_date
+    from .pages import plan_site
+    from .targets import asset_files, get_target
+
+    as_of = options.as_of or newest_date(content) or date(1970, 1, 1)
+    ready = prepare(content, options, as_of)
+    env = environment_for(project, name, options, template_globals(ready))
+    assets = asset_files(project.template_tiers(options.templates), name)
     assets.update(project.engine_assets(name))
-    return get_target(name).render(plan_site(content), env, assets)
+    plan = plan_site(ready.content, [ready.summaries[k] for k in sorted(ready.summaries)])
+    return get_target(name).render(plan, env, assets)
 
 
 def export_handover(project: Project, engagement: str, fmt: str, options: BuildOptions, paper: str = "a4",
@@ -124,49 +153,15 @@ def export_handover(project: Project, engagement: str, fmt: str, options: BuildO
     return print_pdf(browser, document)
 
 
-def build_site(project: Project, options: BuildOptions, progress: Callable[[str], None]) -> None:
-    """Check, render every target in memory, then write and build each engine atomically."""
-    from .targets import get_target
-    from .write import Staging, check_output_dir
-
-    checked = read_content(project)
-    content = select(checked.content, options.engagement)
-    for name in options.targets:
-        rendered = render_target(project, content, name, options)
-        default_out = project.root / get_target(name).default_out
-        out_dir = options.out if options.out and len(options.targets) == 1 else default_out
-        check_output_dir(out_dir, project.protected())
-        progress(f"{name}: rendered {len(rendered.files)} files")
-        if name == "mkdocs" and "javascripts/mermaid.min.js" not in rendered.files:
-            progress("warning: node_modules/mermaid not found (run 'npm ci'); diagrams will need internet access")
-        with Staging(out_dir) as docs:
-            docs.write(rendered.files)
-            if name == "mkdocs" and options.html:
-                from .targets.mkdocs import build_html
-
-                site_dir = options.site_dir or project.root / "site"
-                check_output_dir(site_dir, project.protected())
-                with Staging(site_dir) as site:
-                    progress(f"mkdocs: building HTML into {project.rel(site_dir)}/")
-                    build_html(project.mkdocs_config, docs.path, site.path, rendered.nav, content.site.site.title, content.site.site.url)
-                    docs.commit()
-                    site.commit()
-            else:
-                docs.commit()
-        progress(f"{name}: wrote {project.rel(out_dir)}/")
-
-
-def template_globals(content: Content, as_of: date | None) -> dict:
+def template_globals(ready: Prepared) -> dict:
     """What every template may use besides its page's own data: the site, the figures, the diagrams."""
     from . import diagrams
-    from .compute import newest_date, portfolio_insights
     from .outline import operate_outline
 
-    as_of = as_of or newest_date(content) or date(1970, 1, 1)
     return {
-        "site": content.site,
-        "as_of": as_of,
-        "insights": portfolio_insights(content, as_of),
+        "site": ready.content.site,
+        "as_of": ready.as_of,
+        "insights": ready.insights,
         "operate_outline": operate_outline(),
         "steps_flowchart": diagrams.steps_flowchart,
         "escalation_flowchart": diagrams.escalation_flowchart,

@@ -145,8 +145,9 @@ def build(content: str, target: str, out: str | None, site_dir: str | None, no_h
 
       opsdocs build --engagement kestrel-shop --site-dir site-kestrel
     """
-    from .build import BuildOptions, build_site
+    from .build import BuildOptions
     from .project import Project
+    from .rebuild import build_site
 
     targets = ("mkdocs", "docusaurus") if target == "all" else (target,)
     options = BuildOptions(

@@ -301,3 +301,33 @@ def engagement_insights(data: EngagementData, as_of: date, default_currency: str
 
 def portfolio_insights(content: Content, as_of: date) -> dict[str, Insights]:
     return {eid: engagement_insights(d, as_of, content.site.currency) for eid, d in sorted(content.engagements.items())}
+
+
+@dataclass(frozen=True)
+class EngagementSummary:
+    """One engagement's line on the home page and the portfolio: small, so it can be cached."""
+
+    id: str
+    title: str
+    client: str
+    system: str
+    start: date
+    end: date | None
+    model: str
+    incidents: int
+    median_time_to_resolve: timedelta | None
+    missed_responses: int
+    worst_budget_share: float | None
+    open_actions: int
+    overdue_actions: int
+
+
+def summarise(data: EngagementData, insights: Insights) -> EngagementSummary:
+    e = data.engagement
+    return EngagementSummary(
+        id=data.id, title=data.title, client=e.client.name, system=e.system.name, start=e.period.start, end=e.period.end,
+        model=e.terms.model, incidents=len(data.incidents), median_time_to_resolve=insights.median_time_to_resolve,
+        missed_responses=insights.missed_responses,
+        worst_budget_share=max((b.spent_share for b in insights.budgets), default=None),
+        open_actions=len(insights.open_actions), overdue_actions=len(insights.overdue_actions),
+    )

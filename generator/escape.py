@@ -29,6 +29,9 @@ _AUTOLINK = re.compile(
 _BACKTICKS = re.compile(r"`+")
 _LINE_START_MARKER = re.compile(r"^(\s*)([-+>#]|\d+[.)])")
 _DIRECTIVE_COLON = re.compile(r":(?=[A-Za-z])")
+_MARKER_STARTS = frozenset(" \t-+>#0123456789")
+# A line of text followed directly by a list item: the case Python-Markdown reads differently.
+_LIST_AFTER_TEXT = re.compile(r"^[ \t]*\S.*\n {0,3}(?:[-+*]|\d+[.)])[ \t]", re.M)
 
 
 @lru_cache(maxsize=1)
@@ -57,12 +60,20 @@ class Escaper:
     inline_map: dict[str, str]
     mdx: bool
     callout: str  # how a callout box is written: "mkdocs", "docusaurus" or "blockquote"
+    python_markdown: bool = False  # MkDocs: a list needs a blank line before it
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_table", str.maketrans(self.text_map))
+        specials = "".join(self.inline_map) + "`\\" + (":" if self.mdx else "")
+        object.__setattr__(self, "_needs_work", re.compile("[" + re.escape(specials) + "]|^(import|export)\\b|^( {4}|\\t)", re.M))
 
     def text(self, value: str) -> Safe:
         """Plain text: shown exactly as written, on one line, never read as markup."""
-        value = " ".join(value.split("\n")).replace("\r", "")
-        out = "".join(self.text_map.get(ch, ch) for ch in value)
-        out = _LINE_START_MARKER.sub(lambda m: m[1] + "\\" + m[2] if len(m[2]) == 1 else m[1] + m[2][:-1] + "\\" + m[2][-1], out, count=1)
+        if "\n" in value or "\r" in value:
+            value = " ".join(value.replace("\r", "").split("\n"))
+        out = value.translate(self._table)  # type: ignore[attr-defined]
+        if out[:1] in _MARKER_STARTS:
+            out = _LINE_START_MARKER.sub(lambda m: m[1] + "\\" + m[2] if len(m[2]) == 1 else m[1] + m[2][:-1] + "\\" + m[2][-1], out, count=1)
         if self.mdx:
             out = _neutralise_esm(_DIRECTIVE_COLON.sub(r"\\:", out))
         return Safe(out)
@@ -70,6 +81,10 @@ class Escaper:
     def markdown(self, value: str) -> Safe:
         """A Markdown field: its Markdown kept, its HTML (and MDX syntax) shown as text."""
         value = value.replace("\r\n", "\n").strip("\n")
+        if self.python_markdown and _LIST_AFTER_TEXT.search(value):
+            value = separate_lists(value)
+        if not self._needs_work.search(value):  # type: ignore[attr-defined]
+            return Safe(value)  # nothing in it that the engine could misread
         lines = value.split("\n")
         starts, inside = _code_lines(value)
         out: list[str] = []
@@ -171,6 +186,7 @@ MKDOCS = Escaper(
     inline_map={"<": "&lt;"},
     mdx=False,
     callout="mkdocs",
+    python_markdown=True,
 )
 MDX = Escaper(
     name="docusaurus",

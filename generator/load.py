@@ -259,8 +259,8 @@ def check_id(name: str, rel: str) -> OpsdocsError | None:
     )
 
 
-def load_content(content_dir: Path, display_root: Path) -> tuple[RawContent, list[OpsdocsError]]:
-    """Read the whole content tree; collect every file's problems instead of stopping at the first."""
+def load_content(content_dir: Path, display_root: Path, only: set[str] | None = None) -> tuple[RawContent, list[OpsdocsError]]:
+    """Read the content tree (with `only`, just those engagement folders); collect every file's problems."""
     errors: list[OpsdocsError] = []
 
     def rel(path: Path) -> str:
@@ -320,7 +320,7 @@ def load_content(content_dir: Path, display_root: Path) -> tuple[RawContent, lis
     eng_root = content_dir / "engagements"
     if eng_root.is_dir():
         for folder in sorted(eng_root.iterdir()):
-            if not folder.is_dir() or folder.name.startswith("."):
+            if not folder.is_dir() or folder.name.startswith(".") or (only is not None and folder.name not in only):
                 continue
             bad = check_id(folder.name, rel(folder))
             if bad:

@@ -80,6 +80,18 @@ class Staging:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(files[rel])
 
+    def link_from(self, source: Path, keep: set[str]) -> None:
+        """Take unchanged files from the current tree as hard links (copies where links fail)."""
+        for rel in sorted(keep):
+            old, new = source / rel, self.path / rel
+            if not old.is_file():
+                continue
+            new.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(old, new)
+            except OSError:
+                shutil.copy2(old, new)
+
     def commit(self) -> None:
         if not self.target.exists():
             os.rename(self.path, self.target)
@@ -129,3 +141,16 @@ def write_new_files(root: Path, files: dict[str, bytes], force: bool = False) ->
             Path(tmp).unlink(missing_ok=True)
             raise
     return [path for path, _ in targets]
+
+
+def write_in_place(out_dir: Path, changed: dict[str, bytes], removed: list[str]) -> None:
+    """Update a tree file by file: each changed file replaced atomically, each removed one deleted."""
+    for rel in sorted(changed):
+        path = out_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(handle, "wb") as out:
+            out.write(changed[rel])
+        os.replace(tmp, path)
+    for rel in removed:
+        (out_dir / rel).unlink(missing_ok=True)

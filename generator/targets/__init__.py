@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import re
+import multiprocessing
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,20 +46,54 @@ def front_matter(fields: Iterable[tuple[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_pages(plan: Plan, env: jinja2.Environment, head: Callable[[Page], str], globals_: dict[str, Any]) -> dict[str, bytes]:
-    """Render every page; the first template error stops the build, located in its template."""
-    files: dict[str, bytes] = {}
-    for page in plan.pages:
-        try:
-            template = env.get_template(page.template)
-            body = template.render({**globals_, **page.context, "page": page})
-        except (jinja2.TemplateError, TypeError) as exc:  # a broken template (often an override), not bad data
-            raise template_error(exc, str) from None
-        text = head(page) + "\n" + body.strip("\n") + "\n"
-        if page.path in files:
-            raise OpsdocsError(page.path, 0, 0, "two pages would be written to the same path")
-        files[page.path] = text.encode("utf-8")
-    return files
+# Rendering is the bulk of a build; above this many pages it is shared among processes.
+PARALLEL_PAGES = 400
+_job: tuple | None = None  # what forked workers render from (inherited, never pickled)
+
+
+def _render_one(env: jinja2.Environment, head: Callable[[Page], str], page: Page) -> bytes:
+    try:
+        body = env.get_template(page.template).render({**page.context, "page": page})
+    except (jinja2.TemplateError, TypeError) as exc:  # a broken template (often an override), not bad data
+        raise template_error(exc, str) from None
+    return (head(page) + "\n" + body.strip("\n") + "\n").encode("utf-8")
+
+
+def _render_share(share: tuple[int, int]) -> list[tuple[str, bytes]] | tuple:
+    env, head, pages = _job  # type: ignore[misc]
+    start, step = share
+    try:
+        return [(pages[i].path, _render_one(env, head, pages[i])) for i in range(start, len(pages), step)]
+    except OpsdocsError as exc:  # sent back as its fields: the error is re-raised in the parent
+        return (exc.path, exc.line, exc.column, exc.message, exc.hint)
+
+
+def render_pages(plan: Plan, env: jinja2.Environment, head: Callable[[Page], str]) -> dict[str, bytes]:
+    """Render every page; the first template error stops the build, located in its template.
+
+    Large sites are rendered by forked worker processes (one per core), which
+    inherit the loaded content instead of receiving it: only pages come back.
+    """
+    global _job
+    paths = [page.path for page in plan.pages]
+    if len(set(paths)) != len(paths):
+        twice = next(p for p in paths if paths.count(p) > 1)
+        raise OpsdocsError(twice, 0, 0, "two pages would be written to the same path")
+    workers = min(os.cpu_count() or 1, 4)
+    if len(plan.pages) < PARALLEL_PAGES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return {page.path: _render_one(env, head, page) for page in plan.pages}
+    _job = (env, head, plan.pages)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            shares = pool.map(_render_share, [(n, workers) for n in range(workers)])
+    finally:
+        _job = None
+    rendered: dict[str, bytes] = {}
+    for share in shares:
+        if isinstance(share, tuple):
+            raise OpsdocsError(*share)
+        rendered.update(share)
+    return {path: rendered[path] for path in paths}
 
 
 def asset_files(tiers: list[Path], engine: str) -> dict[str, bytes]:

@@ -26,7 +26,7 @@ class DocusaurusTarget:
                 ]
             )
 
-        files = render_pages(plan, env, head, {})
+        files = render_pages(plan, env, head)
         for path in sorted(plan.folders):
             folder = plan.folders[path]
             category = {"label": folder.label, "position": folder.position}

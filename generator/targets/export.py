@@ -16,4 +16,4 @@ class ExportTarget:
         def head(page: Page) -> str:
             return front_matter([("title", page.title)])
 
-        return Rendered(render_pages(plan, env, head, {}))
+        return Rendered(render_pages(plan, env, head))

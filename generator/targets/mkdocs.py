@@ -11,7 +11,6 @@ from typing import Any
 import jinja2
 
 from ..errors import OpsdocsError
-from ..escape import separate_lists
 from ..pages import Page, Plan
 from . import Rendered, front_matter, render_pages
 
@@ -25,9 +24,7 @@ class MkDocsTarget:
             # MkDocs and Material put these into HTML unescaped (nav, <title>, <meta>).
             return front_matter([("title", html.escape(page.title)), ("description", page.description and html.escape(page.description))])
 
-        files = render_pages(plan, env, head, {})
-        for path, data in files.items():
-            files[path] = separate_lists(data.decode("utf-8")).encode("utf-8")
+        files = render_pages(plan, env, head)
         for rel, data in assets.items():
             files.setdefault(rel, data)
         return Rendered(files, nav_of(plan))

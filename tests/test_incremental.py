@@ -1,0 +1,167 @@
+"""Incremental builds: after any change, the output is exactly the bytes of a full build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from tests.conftest import EXAMPLE
+
+KESTREL = Path("content/engagements/kestrel-shop")
+
+
+def tree(path: Path) -> dict[str, bytes]:
+    return {p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+def build(project: Path, *args: str) -> str:
+    old = Path.cwd()
+    os.chdir(project)  # the cache lives in the project's .opsdocs-cache/
+    try:
+        result = CliRunner().invoke(cli, ["build", "--no-html", "--out", "out", *args])
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def full_build(project: Path, tmp: Path, *args: str) -> dict[str, bytes]:
+    """The same project built from nothing: no cache, no earlier output."""
+    fresh = tmp / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("out", ".opsdocs-cache"))
+    build(fresh, *args)
+    return tree(fresh / "out")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+RUNBOOK = """title: Cache cluster down
+summary: The cache cluster stopped answering.
+symptoms: [Slow product pages]
+steps:
+  diagnose: [{do: Check the cache dashboard}]
+  mitigate: [{do: Restart the cache nodes}]
+  verify: [{do: Product pages fast again}]
+"""
+
+
+def content_edit(p: Path) -> None:
+    edit(p / KESTREL / "incidents/2026-03-14-checkout-outage.yaml", "Checkout failed for **all users", "Checkout failed for **every user")
+
+
+def file_added(p: Path) -> None:
+    (p / KESTREL / "runbooks/cache-down.yaml").write_text(RUNBOOK, encoding="utf-8")
+
+
+def file_deleted(p: Path) -> None:
+    (p / KESTREL / "runbooks/spare.yaml").unlink()
+
+
+def newest_incident_deleted(p: Path) -> None:
+    # The date the figures are computed for moves back with it, so every page is built again.
+    (p / KESTREL / "incidents/2026-10-03-payment-webhook-backlog.yaml").unlink()
+
+
+def template_edit(p: Path) -> None:
+    override = p / "templates/common/engagement/terms.md.j2"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text('{% extends "!default/engagement/terms.md.j2" %}\n', encoding="utf-8")
+    edit(override, "\n", "\n{# our house version #}\n")
+
+
+def handbook_edit(p: Path) -> None:
+    edit(p / "content/handbook/pricing.yaml", "Standard support", "Standard support (business hours)")
+
+
+def touched_only(p: Path) -> None:
+    path = p / KESTREL / "runbooks/checkout-errors.yaml"
+    path.write_bytes(path.read_bytes())  # a new modification time, the same bytes
+
+
+SCENARIOS: dict[str, Callable[[Path], None]] = {
+    "content edit": content_edit,
+    "file added": file_added,
+    "file deleted": file_deleted,
+    "newest incident deleted": newest_incident_deleted,
+    "template edit": template_edit,
+    "handbook edit": handbook_edit,
+    "touched only": touched_only,
+}
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLE, project / "content")
+    (project / KESTREL / "runbooks/spare.yaml").write_text(RUNBOOK.replace("Cache cluster down", "A spare runbook"), encoding="utf-8")
+    build(project)
+    return project
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_incremental_equals_full(built: Path, tmp_path: Path, scenario: str) -> None:
+    SCENARIOS[scenario](built)
+    output = build(built)
+    full = scenario in ("template edit", "handbook edit", "newest incident deleted")
+    assert ("(incremental)" in output) is not full
+    assert tree(built / "out") == full_build(built, tmp_path)
+
+
+def test_a_content_edit_rewrites_few_files(built: Path) -> None:
+    content_edit(built)
+    output = build(built)
+    written = int(output.split("wrote ")[1].split(" files")[0])
+    assert 1 <= written <= 10, output
+    assert "rendered 12 of" not in output
+
+
+def test_nothing_changed_writes_nothing(built: Path) -> None:
+    before = {p: p.stat().st_mtime_ns for p in (built / "out").rglob("*.md")}
+    output = build(built)
+    assert "wrote 0 files" in output
+    assert before == {p: p.stat().st_mtime_ns for p in (built / "out").rglob("*.md")}
+
+
+def test_an_option_change_gives_the_full_result(built: Path, tmp_path: Path) -> None:
+    output = build(built, "--audience", "internal")
+    assert "(incremental)" not in output
+    assert tree(built / "out") == full_build(built, tmp_path, "--audience", "internal")
+    assert "Tomás Ortega" in (built / "out/engagements/kestrel-shop/index.md").read_text()
+
+
+@pytest.mark.parametrize("garbage", [b"", b"not a pickle", b"\x80\x05\x95garbage"])
+def test_a_corrupt_cache_is_ignored(built: Path, tmp_path: Path, garbage: bytes) -> None:
+    (cache,) = (built / ".opsdocs-cache").iterdir()
+    cache.write_bytes(garbage)
+    content_edit(built)
+    output = build(built)
+    assert "(incremental)" not in output
+    assert tree(built / "out") == full_build(built, tmp_path)
+
+
+def test_a_cache_from_another_version_is_ignored(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.cache
+
+    monkeypatch.setattr(generator.cache, "__version__", "99.0")
+    output = build(built)
+    assert "(incremental)" not in output
+
+
+def test_docusaurus_incremental_equals_full(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLE, project / "content")
+    build(project, "--target", "docusaurus")
+    file_added(project)
+    assert "(incremental)" in build(project, "--target", "docusaurus")
+    assert tree(project / "out") == full_build(project, tmp_path, "--target", "docusaurus")

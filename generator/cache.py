@@ -25,6 +25,7 @@ Signature = tuple[tuple[str, int, int], ...]
 def folder_signature(folder: Path) -> Signature:
     """Every file under a folder with its size and modification time: cheap to take, changes with any edit."""
     found = []
+    cut = len(str(folder)) + 1
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
@@ -32,8 +33,17 @@ def folder_signature(folder: Path) -> Signature:
                 continue
             path = os.path.join(dirpath, name)
             st = os.stat(path)
-            found.append((os.path.relpath(path, folder), st.st_size, st.st_mtime_ns))
+            found.append((path[cut:], st.st_size, st.st_mtime_ns))
     return tuple(found)
+
+
+def files_under(folder: Path) -> set[str]:
+    """Every file under a folder, as POSIX paths relative to it."""
+    found = set()
+    cut = len(str(folder)) + 1
+    for dirpath, _, filenames in os.walk(folder):
+        found.update(os.path.join(dirpath, name)[cut:] for name in filenames)
+    return found
 
 
 def digest_files(base: Path, names: list[str]) -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .build import BuildOptions, Prepared, environment_for, prepare, read_content, template_globals
 from .cache import (
-    BuildCache, EngagementEntry, build_key, cache_path, digest_files, digest_tree, folder_signature, forget_cache,
+    BuildCache, EngagementEntry, build_key, cache_path, digest_files, digest_tree, files_under, folder_signature, forget_cache,
     load_cache, save_cache, sha,
 )
 from .errors import OpsdocsError, did_you_mean
@@ -85,10 +85,6 @@ def _changed(project: Project, ids: list[str], cache: BuildCache | None) -> tupl
     return changed, signatures
 
 
-def _files_in(folder: Path) -> set[str]:
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else set()
-
-
 def _outputs_of(cache: BuildCache) -> set[str]:
     found = set(cache.outputs)
     for entry in cache.engagements.values():
@@ -97,7 +93,6 @@ def _outputs_of(cache: BuildCache) -> set[str]:
 
 
 def build_target(project: Project, name: str, options: BuildOptions, progress: Callable[[str], None]) -> Report:
-    from .compute import newest_date
     from .targets import asset_files, get_target
 
     target = get_target(name)
@@ -112,44 +107,37 @@ def build_target(project: Project, name: str, options: BuildOptions, progress: C
     cpath = cache_path(project.root / ".opsdocs-cache", out_dir, name)
     key = _key(project, name, options)
     cache = load_cache(cpath, key) if (out_dir / MARKER).is_file() else None
-    present = _files_in(out_dir) if cache is not None else set()
+    present = files_under(out_dir) if cache is not None else set()
     if cache is not None and not _outputs_of(cache) <= present:  # someone removed generated files: build in full
         cache = None
     changed, signatures = _changed(project, ids, cache)
-    checked = read_content(project, only=set(changed))
-    newest = [d for d in [newest_date(checked.content)] if d]
-    if cache is not None:
-        newest += [cache.engagements[e].newest for e in ids if e not in changed and cache.engagements[e].newest]
-    as_of = options.as_of or max(newest, default=date(1970, 1, 1))
+    cached_newest = {e: cache.engagements[e].newest for e in ids if e not in changed} if cache else {}
+    generated = generate(project, name, options, changed, engagement_positions(ids), cached_newest)
+    as_of = generated.as_of
     if cache is not None and cache.as_of != as_of:  # every figure moves with the date: start again, in full
         cache = None
         changed, signatures = _changed(project, ids, None)
-        checked = read_content(project, only=set(changed))
-    ready = prepare(checked.content, options, as_of)
+        generated = generate(project, name, options, changed, engagement_positions(ids), {})
 
     summaries = {eid: cache.engagements[eid].summary for eid in ids if eid not in changed} if cache else {}
-    summaries.update(ready.summaries)
-    positions = engagement_positions(ids)
+    summaries.update(generated.summaries)
+    site_content = read_content(project, only=set()).content
+    ready = prepare(site_content, options, as_of)
     to_render = plan_handbook(ready.content, [summaries[e] for e in ids])
     site_plan = Plan(list(to_render.pages), dict(to_render.folders))
-    parts: dict[str, Plan] = {}
     for eid in ids:
-        if eid in ready.content.engagements:
-            parts[eid] = plan_engagement(ready.content.engagements[eid], positions[eid])
-            to_render.pages.extend(parts[eid].pages)
-            site_plan.pages.extend(parts[eid].pages)
-        else:
-            entry = cache.engagements[eid]  # type: ignore[union-attr]
-            site_plan.pages.extend(entry.pages)
-            site_plan.folders.update(entry.folders)
-        site_plan.folders.update(parts[eid].folders if eid in parts else {})
+        part = generated.plans.get(eid) or Plan(cache.engagements[eid].pages, cache.engagements[eid].folders)  # type: ignore[union-attr]
+        site_plan.pages.extend(part.pages)
+        site_plan.folders.update(part.folders)
     to_render.folders.update(site_plan.folders)
 
     env = environment_for(project, name, options, template_globals(ready))
     assets = asset_files(project.template_tiers(options.templates), name)
     assets.update(project.engine_assets(name))
     files = target.render(to_render, env, assets).files
-    progress(f"{name}: rendered {len(to_render.pages)} of {len(site_plan.pages)} pages" + (" (incremental)" if cache else ""))
+    files.update(generated.files)
+    rendered = len(to_render.pages) + sum(len(p.pages) for p in generated.plans.values())
+    progress(f"{name}: rendered {rendered} of {len(site_plan.pages)} pages" + (" (incremental)" if cache else ""))
 
     # What the new tree holds: the files just made, and the unchanged engagements' files as they are.
     outputs = {path: sha(data) for path, data in files.items()}
@@ -163,22 +151,28 @@ def build_target(project: Project, name: str, options: BuildOptions, progress: C
         previous = dict(cache.outputs)
         for entry in cache.engagements.values():
             previous.update(entry.outputs)
-    changed_files = {p: d for p, d in files.items() if previous.get(p) != outputs[p] or not (out_dir / p).is_file()}
+    changed_files = {p: d for p, d in files.items() if previous.get(p) != outputs[p] or p not in present}
     # Files the last build made that are gone from the site, and files opsdocs did not make at all.
     removed = sorted((set(previous) | present) - set(outputs) - set(kept) - {MARKER})
 
-    new_cache = BuildCache(key=key, as_of=as_of)
+    by_engagement: dict[str, dict[str, str]] = {}
+    rest: dict[str, str] = {}
+    for path, digest in outputs.items():
+        parts = path.split("/", 2)
+        if parts[0] == "engagements" and len(parts) == 3 and parts[1] in generated.plans:
+            by_engagement.setdefault(parts[1], {})[path] = digest
+        else:
+            rest[path] = digest
+    new_cache = BuildCache(key=key, as_of=as_of, outputs=rest)
     for eid in ids:
-        if eid in parts:
-            own = {p: h for p, h in outputs.items() if p.startswith(f"engagements/{eid}/")}
-            meta = [replace(page, context={}) for page in parts[eid].pages]
-            newest_one = newest_date(replace(ready.content, engagements={eid: ready.content.engagements[eid]}))
-            new_cache.engagements[eid] = EngagementEntry(signatures[eid], digest_files(project.content_dir / "engagements" / eid,
-                                                         [n for n, _, _ in signatures[eid]]), summaries[eid], newest_one, meta,
-                                                         parts[eid].folders, own)
+        if eid in generated.plans:
+            own = by_engagement.get(eid, {})
+            digest = digest_files(project.content_dir / "engagements" / eid, [n for n, _, _ in signatures[eid]])
+            part = generated.plans[eid]
+            new_cache.engagements[eid] = EngagementEntry(signatures[eid], digest, summaries[eid], generated.newest[eid],
+                                                         part.pages, part.folders, own)
         else:
             new_cache.engagements[eid] = cache.engagements[eid]  # type: ignore[union-attr]
-    new_cache.outputs = {p: h for p, h in outputs.items() if not any(p in e.outputs for e in new_cache.engagements.values())}
 
     incremental = cache is not None
     if html:
@@ -209,6 +203,119 @@ def build_target(project: Project, name: str, options: BuildOptions, progress: C
     save_cache(cpath, new_cache)
     progress(f"{name}: wrote {written} files" + (f", removed {len(removed)}" if removed else "") + f" in {project.rel(out_dir)}/")
     return Report(name, len(site_plan.pages), len(to_render.pages), written, len(removed), incremental)
+
+
+@dataclass
+class Generated:
+    """The changed engagements, rendered: their files, and what the rest of the site needs of them."""
+
+    as_of: date
+    files: dict[str, bytes]
+    summaries: dict
+    plans: dict[str, Plan]  # each engagement's pages, without their data (for the navigation)
+    newest: dict[str, date | None]
+
+
+def _load(project: Project, ids: list[str]):
+    """Read and check some engagements: (content, errors as plain tuples, newest date of each)."""
+    from .compute import newest_date
+    from .errors import ContentErrors
+
+    try:
+        content = read_content(project, only=set(ids)).content
+    except ContentErrors as exc:
+        return None, [(e.path, e.line, e.column, e.message, e.hint) for e in exc.errors], {}
+    # Positions are only for errors; the rest of the build does not need them.
+    content = replace(content, engagements={k: replace(v, sources={}) for k, v in content.engagements.items()})
+    newest = {eid: newest_date(replace(content, engagements={eid: data})) for eid, data in content.engagements.items()}
+    return content, [], newest
+
+
+def _render(project: Project, name: str, options: BuildOptions, content, as_of: date, positions: dict[str, int]) -> tuple:
+    from .targets import get_target
+
+    ready = prepare(content, options, as_of)
+    env = environment_for(project, name, options, template_globals(ready))
+    plan = Plan([], {})
+    plans = {}
+    for eid, data in sorted(ready.content.engagements.items()):
+        part = plan_engagement(data, positions[eid])
+        plan.pages.extend(part.pages)
+        plan.folders.update(part.folders)
+        plans[eid] = Plan([replace(page, context={}) for page in part.pages], part.folders)
+    files = get_target(name).render(plan, env, {}).files
+    return files, ready.summaries, plans
+
+
+def _worker(conn, project: Project, name: str, options: BuildOptions, ids: list[str], positions: dict[str, int]) -> None:
+    """One forked process: read its share of the engagements, wait for the date, render them."""
+    from . import targets
+
+    targets.PARALLEL_PAGES = 10**9  # this process is one of the parallel ones already
+    content, errors, newest = _load(project, ids)
+    conn.send((errors, newest))
+    as_of = conn.recv()
+    if as_of is None or content is None:
+        return
+    conn.send(_render(project, name, options, content, as_of, positions))
+
+
+# Above this many changed engagements, reading and rendering are shared among processes.
+PARALLEL_ENGAGEMENTS = 12
+
+
+def generate(project: Project, name: str, options: BuildOptions, changed: list[str], positions: dict[str, int],
+             cached_newest: dict[str, date | None]) -> Generated:
+    """Read, check and render the changed engagements: in forked processes for many, here for few."""
+    import multiprocessing
+
+    from .errors import ContentErrors
+
+    workers = min(os.cpu_count() or 1, 4)
+    parallel = len(changed) >= PARALLEL_ENGAGEMENTS and workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+    shares = [changed[n::workers] for n in range(workers)] if parallel else [changed]
+
+    def date_for(newest: dict[str, date | None]) -> date:
+        dates = [d for d in list(newest.values()) + list(cached_newest.values()) if d]
+        return options.as_of or max(dates, default=date(1970, 1, 1))
+
+    if not parallel:
+        content, errors, newest = _load(project, changed)
+        if errors:
+            raise ContentErrors([OpsdocsError(*e) for e in errors])
+        as_of = date_for(newest)
+        files, summaries, plans = _render(project, name, options, content, as_of, positions)
+        return Generated(as_of, files, summaries, plans, newest)
+
+    context = multiprocessing.get_context("fork")
+    pipes, processes = [], []
+    for share in shares:
+        parent, child = context.Pipe()
+        process = context.Process(target=_worker, args=(child, project, name, options, share, positions))
+        process.start()
+        pipes.append(parent)
+        processes.append(process)
+    try:
+        loaded = [pipe.recv() for pipe in pipes]
+        errors = [e for errs, _ in loaded for e in errs]
+        newest = {k: v for _, n in loaded for k, v in n.items()}
+        as_of = None if errors else date_for(newest)
+        for pipe in pipes:
+            pipe.send(as_of)
+        if errors:
+            raise ContentErrors([OpsdocsError(*e) for e in errors])
+        files, summaries, plans = {}, {}, {}
+        for pipe in pipes:
+            share_files, share_summaries, share_plans = pipe.recv()
+            files.update(share_files)
+            summaries.update(share_summaries)
+            plans.update(share_plans)
+    finally:
+        for process in processes:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
+    return Generated(as_of, files, summaries, plans, newest)
 
 
 def build_site(project: Project, options: BuildOptions, progress: Callable[[str], None]) -> list[Report]:

@@ -6,6 +6,7 @@ import ctypes
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .errors import OpsdocsError
@@ -75,10 +76,11 @@ class Staging:
         (self.path / MARKER).write_bytes(MARKER_TEXT)
 
     def write(self, files: dict[str, bytes]) -> None:
-        for rel in sorted(files):
-            path = self.path / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(files[rel])
+        """Write files into the staging folder; threads overlap the system calls of many small files."""
+        for folder in sorted({(self.path / rel).parent for rel in files}):
+            folder.mkdir(parents=True, exist_ok=True)
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(lambda rel: (self.path / rel).write_bytes(files[rel]), sorted(files)))
 
     def link_from(self, source: Path, keep: set[str]) -> None:
         """Take unchanged files from the current tree as hard links (copies where links fail)."""

@@ -27,22 +27,24 @@ class MkDocsTarget:
         files = render_pages(plan, env, head)
         for rel, data in assets.items():
             files.setdefault(rel, data)
-        return Rendered(files, nav_of(plan))
+        return Rendered(files)
 
 
 def nav_of(plan: Plan) -> list[Any]:
     """MkDocs' nav from the plan: folders and pages in their order, a folder's index page first."""
+    children: dict[str, list[tuple[tuple[int, int, str], Any]]] = {}
+    for page in plan.pages:
+        is_index = page.path.rpartition("/")[2] == "index.md"
+        title = html.escape(page.title)
+        children.setdefault(page.folder, []).append(((0 if is_index else 1, page.position, page.title), page.path if is_index else {title: page.path}))
+    subfolders: dict[str, list] = {}
+    for sub in plan.folders.values():
+        subfolders.setdefault(sub.path.rpartition("/")[0], []).append(sub)
 
     def entries(folder: str) -> list[Any]:
-        items: list[tuple[tuple[int, int, str], Any]] = []
-        for page in plan.pages:
-            if page.folder == folder:
-                is_index = page.path.rpartition("/")[2] == "index.md"
-                title = html.escape(page.title)
-                items.append(((0 if is_index else 1, page.position, page.title), page.path if is_index else {title: page.path}))
-        for sub in plan.folders.values():
-            if sub.path.rpartition("/")[0] == folder:
-                items.append(((1, sub.position, sub.label), {html.escape(sub.label): entries(sub.path)}))
+        items = list(children.get(folder, []))
+        for sub in subfolders.get(folder, []):
+            items.append(((1, sub.position, sub.label), {html.escape(sub.label): entries(sub.path)}))
         return [entry for _, entry in sorted(items, key=lambda item: item[0])]
 
     return entries("")

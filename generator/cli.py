@@ -477,5 +477,43 @@ def templates_list(extra: str | None) -> None:
         click.echo(f"{engine:<11} {name:<{width}}  {tier:<11} {path}")
 
 
+@cli.command()
+@click.option("--content", "content", default="content", show_default=True, metavar="DIR", help=CONTENT_HELP)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="The port on 127.0.0.1 to serve on.")
+@click.option("--engagement", default=None, metavar="ID", help="Preview the handbook and this one engagement only.")
+@click.option("--audience", type=click.Choice(["client", "internal"]), default="internal", show_default=True,
+              help="Whose view to preview; 'internal' shows internal notes and items.")
+@click.option("--templates", default=None, metavar="DIR", help="A folder of template overrides, tried before templates/.")
+def serve(content: str, port: int, engagement: str | None, audience: str, templates: str | None) -> None:
+    """Preview the site while you write: serve it on 127.0.0.1 and rebuild on every change.
+
+    Watches the content, templates/ and mkdocs.yml; the browser reloads by
+    itself. An edit that does not check out is reported here and the last good
+    site stays up until the next good edit. Ctrl-C stops it.
+
+    Example: opsdocs serve --engagement kestrel-shop --port 8001
+    """
+    import logging
+
+    from .build import BuildOptions
+    from .project import Project
+    from .serve import serve as run
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("serve: %(message)s"))
+    logging.getLogger("mkdocs.livereload").addHandler(handler)
+    options = BuildOptions(engagement=engagement, audience=audience, templates=Path(templates) if templates else None)
+    try:
+        run(Project.at(content), options, "127.0.0.1", port, lambda line: click.echo(line, err=True))
+    except _library_errors() as exc:
+        _fail(exc)
+    except SystemExit as exc:  # the first build failed: nothing to serve yet
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    except OSError as exc:
+        click.echo(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}; pass another --port", err=True)
+        sys.exit(1)
+
+
 def main() -> None:
     cli(prog_name="opsdocs")

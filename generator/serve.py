@@ -1,0 +1,52 @@
+"""Serve: a live preview. Build, serve on 127.0.0.1, rebuild on every change, reload the browser.
+
+MkDocs' own live-reload server does the serving, the watching and the reloading;
+opsdocs is its builder. A rebuild that fails leaves the last good site served
+and its errors in the terminal; the next good edit brings the site back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from .build import BuildOptions
+from .errors import ContentErrors, OpsdocsError
+from .project import Project
+
+
+def serve(project: Project, options: BuildOptions, host: str, port: int, progress: Callable[[str], None]) -> None:
+    """Build once, then serve and rebuild on changes until interrupted (Ctrl-C)."""
+    import os
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.livereload import LiveReloadServer
+
+    from .rebuild import build_site
+
+    work = project.root / ".opsdocs-cache" / "serve"
+    options = replace(options, targets=("mkdocs",), html=True, out=work / "docs", site_dir=work / "site")
+
+    def rebuild() -> None:
+        try:
+            build_site(project, options, progress)
+        except (ContentErrors, OpsdocsError) as exc:
+            text = exc.format() if isinstance(exc, ContentErrors) else str(exc)
+            # SystemExit is how MkDocs' server is told "failed, keep the last site": it prints the text only.
+            raise SystemExit(f"{text}\nThe last good site is still served; save a fix to rebuild.") from None
+
+    progress("serve: first build")
+    rebuild()
+    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(work / "site"))
+    for path in (project.content_dir, project.root / "templates", project.mkdocs_config):
+        if path.exists():
+            server.watch(str(path))
+    logging.getLogger("mkdocs.livereload").setLevel(logging.INFO)
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        progress("serve: stopped")
+    finally:
+        server.shutdown()

@@ -505,11 +505,8 @@ def serve(content: str, port: int, engagement: str | None, audience: str, templa
     options = BuildOptions(engagement=engagement, audience=audience, templates=Path(templates) if templates else None)
     try:
         run(Project.at(content), options, "127.0.0.1", port, lambda line: click.echo(line, err=True))
-    except _library_errors() as exc:
+    except _library_errors() as exc:  # the first build failed: nothing to serve yet
         _fail(exc)
-    except SystemExit as exc:  # the first build failed: nothing to serve yet
-        click.echo(str(exc), err=True)
-        sys.exit(1)
     except OSError as exc:
         click.echo(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}; pass another --port", err=True)
         sys.exit(1)

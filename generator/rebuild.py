@@ -176,7 +176,7 @@ def build_target(project: Project, name: str, options: BuildOptions, progress: C
 
     incremental = cache is not None
     if html:
-        from .targets.mkdocs import build_html, nav_of
+        from .targets.mkdocs import build_html, nav_of, relocate_plan
 
         with Staging(out_dir) as docs:
             if incremental:
@@ -184,7 +184,7 @@ def build_target(project: Project, name: str, options: BuildOptions, progress: C
             docs.write(files)
             with Staging(site_dir) as site:
                 progress(f"mkdocs: building HTML into {project.rel(site_dir)}/")
-                build_html(project.mkdocs_config, docs.path, site.path, nav_of(site_plan), ready.content.site.site.title,
+                build_html(project.mkdocs_config, docs.path, site.path, nav_of(relocate_plan(site_plan)), ready.content.site.site.title,
                            ready.content.site.site.url)
                 forget_cache(cpath)
                 docs.commit()

@@ -33,12 +33,13 @@ def serve(project: Project, options: BuildOptions, host: str, port: int, progres
         try:
             build_site(project, options, progress)
         except (ContentErrors, OpsdocsError) as exc:
-            text = exc.format() if isinstance(exc, ContentErrors) else str(exc)
-            # SystemExit is how MkDocs' server is told "failed, keep the last site": it prints the text only.
-            raise SystemExit(f"{text}\nThe last good site is still served; save a fix to rebuild.") from None
+            # Reported, and not raised: MkDocs' server would hold every request until a build succeeds.
+            # The site folder was not touched, so the last good site goes on being served.
+            progress(exc.format() if isinstance(exc, ContentErrors) else str(exc))
+            progress("serve: the last good site is still served; save a fix to rebuild")
 
     progress("serve: first build")
-    rebuild()
+    build_site(project, options, progress)  # nothing to serve if this one fails: the command stops
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(work / "site"))
     for path in (project.content_dir, project.root / "templates", project.mkdocs_config):
         if path.exists():

@@ -45,6 +45,11 @@ def pages_of(site_dir: Path) -> list[str]:
     return paths
 
 
+def heading(page) -> str:
+    """The page's title as a reader sees it (without the permalink sign)."""
+    return page.locator("h1").first.inner_text().rstrip("¶").strip()
+
+
 def open_page(browser, url: str):
     """A new page with every console error and failed request recorded."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -72,14 +77,15 @@ def test_every_page_loads_without_errors_or_failed_requests(site) -> None:
 def test_search_finds_a_runbook(site) -> None:
     _, url, browser = site
     page, problems = open_page(browser, url + "/")
-    page.keyboard.press("/")  # Material's shortcut to the search box
-    page.locator("input.md-search__input").fill("Payment webhooks piling up")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.type("Payment webhooks piling up", delay=20)  # typed, as Material searches on key events
     result = page.locator(".md-search-result__item a").first
     result.wait_for(timeout=10000)
     assert "engagements/kestrel-shop/runbooks/payment-webhook-backlog/" in result.get_attribute("href")
     result.click()
     page.wait_for_load_state()
-    assert page.locator("h1").first.inner_text() == "Payment webhooks piling up"
+    assert heading(page) == "Payment webhooks piling up"
     assert problems == []
     page.close()
 
@@ -92,10 +98,10 @@ def test_navigation_reaches_every_engagement(site) -> None:
         page.goto(url + "/")
         page.locator(f'.md-content a[href*="engagements/{eid}/"]').first.click()
         page.wait_for_load_state()
-        assert page.locator("h1").first.inner_text() == data.title
+        assert heading(page) == data.title
         page.locator(".md-nav a", has_text="Operate plan").first.click()
         page.wait_for_load_state()
-        assert page.locator("h1").first.inner_text() == "Operate plan"
+        assert heading(page) == "Operate plan"
     assert problems == []
     page.close()
 

@@ -187,3 +187,52 @@ def test_every_diagram_renders_to_svg_in_docusaurus(hostile_docs, docusaurus_bui
             page.goto(url + route)
             assert count_diagrams(page, fences) == (fences, 0), route
         browser.close()
+
+
+def _routes(docs: Path) -> list[str]:
+    routes = []
+    for md in sorted(docs.rglob("*.md")):
+        rel = md.relative_to(docs).with_suffix("").as_posix()
+        routes.append("/" if rel == "index" else "/" + rel.removesuffix("/index"))
+    return routes
+
+
+@pytest.mark.engine
+def test_docusaurus_pages_in_a_browser(hostile_docs, docusaurus_builds) -> None:
+    """Every page loads with no console error and no failed request; the nav reaches every engagement;
+    nothing internal shows; and, on the hostile engagement's pages, no script of the content ran."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import chromium_path, launch
+    from tests.serve import serve
+    from tests.test_audience import internal_strings
+    from tests.test_browser import open_page
+
+    need(chromium_path() is not None, "chromium is not installed (apt-get install chromium)")
+    base, _ = hostile_docs
+    out = docusaurus_builds("mdx")
+    secrets = internal_strings()
+    with serve(out) as url, sync_playwright() as pw:
+        browser = launch(pw)
+        alerts: list[str] = []
+        for route in _routes(base / "docs"):
+            page, problems = open_page(browser, url + route)
+            page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
+            text = page.evaluate("() => document.documentElement.innerText")
+            page.close()
+            assert problems == [], f"{route}: {problems}"
+            assert [s for s in secrets if s in text] == [], route
+        assert alerts == []
+        page, problems = open_page(browser, url + "/")
+        for eid, title in (("kestrel-shop", "Kestrel Shop operations"), ("hostile-shop", None)):
+            page.goto(url + "/")
+            page.locator(f'article a[href*="/engagements/{eid}"]').first.click()
+            page.wait_for_load_state()
+            page.wait_for_url(f"**/engagements/{eid}")
+            if title:
+                assert page.locator("h1").first.inner_text() == title
+            page.locator(".menu a", has_text="Operate plan").first.click()
+            page.wait_for_url(f"**/engagements/{eid}/operate")
+            assert page.locator("h1").first.inner_text() == "Operate plan"
+        assert problems == []
+        browser.close()

@@ -73,7 +73,7 @@ def test_serve_follows_edits_and_survives_a_bad_one(tmp_path: Path) -> None:
         edit(incident, "status: complete", "status: finished")
         reported = wait_for(lambda: f"{INCIDENT}:4:9: 'finished' is not allowed" in log.read_text(), 10)
         assert reported is not None, log.read_text()
-        assert "The last good site is still served" in log.read_text()
+        assert "the last good site is still served" in log.read_text()
         assert "A brand new first sentence." in (fetch(url) or "")  # the last good page
 
         edit(incident, "status: finished", "status: complete")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import html
 import logging
 import os
+import posixpath
+import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,40 @@ import jinja2
 from ..errors import OpsdocsError
 from ..pages import Page, Plan
 from . import Rendered, front_matter, render_pages
+
+
+# Zensical, Material's successor, reads docs/templates/ as theme templates, not pages; the
+# handbook's templates live elsewhere in a MkDocs tree, and links to them follow.
+RELOCATED = {"templates/": "handbook-templates/"}
+_MD_LINK = re.compile(r"\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s]+?\.md)(#[^)\s]*)?\)")
+
+
+def relocate(path: str) -> str:
+    for old, new in RELOCATED.items():
+        if path.startswith(old):
+            return new + path[len(old):]
+    return path
+
+
+def relocate_plan(plan: Plan) -> Plan:
+    pages = [replace(page, path=relocate(page.path)) for page in plan.pages]
+    moved = {key: relocate(key + "/")[:-1] for key in plan.folders}
+    folders = {moved[key]: replace(folder, path=moved[key]) for key, folder in plan.folders.items()}
+    return Plan(pages, folders)
+
+
+def relink(text: str, old_path: str, new_path: str) -> str:
+    """Links written for the original layout, pointed at the relocated pages."""
+
+    def fix(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(old_path), match.group(1)))
+        moved = relocate(target)
+        if moved == target and old_path == new_path:
+            return match.group(0)
+        href = posixpath.relpath(moved, posixpath.dirname(new_path) or ".")
+        return f"]({href}{match.group(2) or ''})"
+
+    return _MD_LINK.sub(fix, text)
 
 
 class MkDocsTarget:
@@ -24,7 +61,13 @@ class MkDocsTarget:
             # MkDocs and Material put these into HTML unescaped (nav, <title>, <meta>).
             return front_matter([("title", html.escape(page.title)), ("description", page.description and html.escape(page.description))])
 
-        files = render_pages(plan, env, head)
+        rendered = render_pages(plan, env, head)
+        files = {}
+        for old, data in rendered.items():
+            new = relocate(old)
+            text = data.decode("utf-8")
+            fixed = relink(text, old, new) if "templates/" in text or new != old else text
+            files[new] = fixed.encode("utf-8")
         for rel, data in assets.items():
             files.setdefault(rel, data)
         return Rendered(files)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from .model import inner_model
 from .model.engagement import Operate, Terms
 
 SECTIONS = [
@@ -47,7 +48,7 @@ def _guide(name: str, info) -> str:
 def _part(name: str, info) -> Part:
     title = name.replace("_", " ").capitalize()
     annotation = info.annotation
-    inner = _model_in(annotation)
+    inner = inner_model(annotation)
     is_list = typing.get_origin(annotation) is list or any(typing.get_origin(a) is list for a in typing.get_args(annotation))
     if inner is None:
         return Part(title, info.description, [], _guide(name, info))
@@ -57,21 +58,11 @@ def _part(name: str, info) -> Part:
     return Part(title, description, columns, "")
 
 
-def _model_in(annotation) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
 def operate_outline() -> list[Section]:
     """Every section of the operate plan, and the engagement terms, with placeholder guidance."""
     sections = []
     for title, key, intro in SECTIONS:
-        model = _model_in(Operate.model_fields[key].annotation)
+        model = inner_model(Operate.model_fields[key].annotation)
         sections.append(Section(title, intro, [_part(n, f) for n, f in model.model_fields.items()]))
     sections.append(Section("Engagement terms", "How the client buys Operate: the model, the hours, the response windows.",
                             [_part(n, f) for n, f in Terms.model_fields.items()]))

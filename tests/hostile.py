@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel
 
 from generator.load import load_yaml
+from generator.model import inner_model
 from generator.model.engagement import Engagement
 from generator.model.incident import Incident
 from generator.model.runbook import Runbook
@@ -92,17 +93,9 @@ class _Cycle:
         return value
 
 
-def _model_of(annotation: typing.Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_of(arg)
-        if found:
-            return found
-    return None
-
-
-def _poison(data: typing.Any, model: type[BaseModel], cycle: _Cycle) -> typing.Any:
+def rewrite_texts(data: dict, model: type[BaseModel], new_text, shorten=None) -> dict:
+    """A document with every text field's value replaced by `new_text(kind)`; `shorten(items, inner, info)`
+    may drop list items (for random counts)."""
     out = {}
     for key, value in data.items():
         info = model.model_fields.get(key)
@@ -110,15 +103,16 @@ def _poison(data: typing.Any, model: type[BaseModel], cycle: _Cycle) -> typing.A
             out[key] = value
             continue
         kind = _kind(info.annotation, info.metadata)
-        inner = _model_of(info.annotation)
+        inner = inner_model(info.annotation)
         if kind and isinstance(value, str):
-            out[key] = cycle.next(kind)
+            out[key] = new_text(kind)
         elif kind and isinstance(value, list):
-            out[key] = [cycle.next(kind) for _ in value]
+            out[key] = [new_text(kind) for _ in (shorten(value, None, info) if shorten else value)]
         elif inner and isinstance(value, dict):
-            out[key] = _poison(value, inner, cycle)
+            out[key] = rewrite_texts(value, inner, new_text, shorten)
         elif inner and isinstance(value, list):
-            out[key] = [_poison(v, inner, cycle) if isinstance(v, dict) else v for v in value]
+            items = [rewrite_texts(v, inner, new_text, shorten) if isinstance(v, dict) else v for v in value]
+            out[key] = shorten(items, inner, info) if shorten else items
         else:
             out[key] = value
     return out
@@ -135,7 +129,7 @@ def write_hostile_content(example: Path, dest: Path) -> _Cycle:
     for path, model in files:
         data = load_yaml(path, path.name).data
         data.pop("service", None)  # it must name a component, whose name is poisoned too
-        poisoned = _poison(data, model, cycle)
+        poisoned = rewrite_texts(data, model, cycle.next)
         path.write_text(yaml.safe_dump(poisoned, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
     return cycle
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from generator.model.engagement import Engagement
 from generator.model.incident import Incident
 from generator.model.runbook import Runbook
-from tests.hostile import _kind, _model_of
+from tests.hostile import rewrite_texts
 
 # What the property tests covered, printed at the end of the run (see conftest).
 COVERAGE: Counter = Counter()
@@ -29,33 +29,21 @@ def _record(value: str) -> None:
 
 def fill(draw, data: dict, model: type[BaseModel]) -> dict:
     """The same document with every text field drawn at random, and random lengths for lists without ids."""
-    out = {}
-    for key, value in data.items():
-        info = model.model_fields.get(key)
-        if info is None or value is None:
-            out[key] = value
-            continue
-        kind = _kind(info.annotation, info.metadata)
-        inner = _model_of(info.annotation)
+
+    def text(kind: str) -> str:
+        value = draw(TEXT)
+        _record(value)
+        return value
+
+    def shorten(items: list, inner, info) -> list:
         minimum = next((m.min_length for m in info.metadata if hasattr(m, "min_length")), 0) or 0
-        if kind and isinstance(value, str):
-            out[key] = draw(TEXT)
-            _record(out[key])
-        elif kind and isinstance(value, list):
-            out[key] = draw(st.lists(TEXT, min_size=max(minimum, 0), max_size=4))
-            for v in out[key]:
-                _record(v)
-        elif inner and isinstance(value, dict):
-            out[key] = fill(draw, value, inner)
-        elif inner and isinstance(value, list):
-            items = [fill(draw, v, inner) for v in value]
-            referred = {"id", "severity"} & set(inner.model_fields)  # items that ids point at, or one per severity
-            if not referred and items:
-                items = items[: draw(st.integers(min_value=max(minimum, 0), max_value=len(items)))]
-            out[key] = items
-        else:
-            out[key] = value
-    return out
+        if inner is None:  # a list of text: a random length
+            return [None] * draw(st.integers(min_value=minimum, max_value=4))
+        if {"id", "severity"} & set(inner.model_fields) or not items:  # items that ids point at, or one per severity
+            return items
+        return items[: draw(st.integers(min_value=minimum, max_value=len(items)))]
+
+    return rewrite_texts(data, model, text, shorten)
 
 
 @st.composite

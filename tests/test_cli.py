@@ -98,3 +98,15 @@ def test_random_garbage_never_gives_a_traceback(project: Path) -> None:
         result = CliRunner().invoke(cli, ["check"])
         assert result.exit_code in (0, 1), result.output
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+
+
+def test_help_imports_nothing_heavy() -> None:
+    """`opsdocs --help` starts fast: no MkDocs, pydantic, Jinja or markdown-it until a command needs them."""
+    import subprocess
+    import sys
+
+    code = "import sys; from generator.cli import cli; cli(['--help'], standalone_mode=False); print(sorted(sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = done.stdout
+    for heavy in ("'mkdocs'", "'pydantic'", "'markdown_it'", "'jinja2'", "'yaml'"):
+        assert heavy not in loaded, f"{heavy} is imported by --help"

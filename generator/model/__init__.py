@@ -95,15 +95,16 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
         info = getattr(current, "model_fields", {}).get(part)
         if info is None:
             return []
-        current = _inner_model(info.annotation)
+        current = inner_model(info.annotation)
     return list(getattr(current, "model_fields", {}))
 
 
-def _inner_model(annotation: Any) -> Any:
+def inner_model(annotation: Any) -> Any:
+    """The model class inside an annotation (`list[Step]`, `Tool | None`), or None."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()):
-        found = _inner_model(arg)
+        found = inner_model(arg)
         if found is not None:
             return found
     return None

@@ -63,7 +63,7 @@ def main() -> None:
         incident.write_text(re.sub(r"^summary: ", "summary: Reviewed again. ", incident.read_text(), count=1, flags=re.M))
         inc_s, inc_mb, output = run([opsdocs, "build", "--no-html"], project)
         written = int(re.search(r"wrote (\d+) files", output).group(1))
-        rows.append([f"  incremental, one post-mortem edited", pages, f"{inc_s:.2f}", "", inc_mb,
+        rows.append(["  incremental, one post-mortem edited", pages, f"{inc_s:.2f}", "", inc_mb,
                      f"{inc_s / seconds:.0%} of full", written, ""])
     if args.html_size in gen_seconds:
         project = WORK / f"portfolio-{args.html_size}"

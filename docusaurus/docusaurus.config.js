@@ -10,6 +10,7 @@ const config = {
   title: process.env.OPSDOCS_SITE_TITLE || 'Operations documentation',
   url: 'https://docs.example.invalid',
   baseUrl: '/',
+  favicon: 'img/favicon.svg',
   onBrokenLinks: 'throw',
   onBrokenAnchors: 'throw',
   onDuplicateRoutes: 'throw',

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -12,7 +13,7 @@ from . import __version__
 CONTENT_HELP = "The content folder to read."
 
 
-def _fail(exc: Exception) -> "NoReturn":  # type: ignore[name-defined]
+def _fail(exc: Exception) -> NoReturn:
     """Print a library error to stderr and exit 1."""
     from .errors import ContentErrors
 
@@ -164,6 +165,9 @@ def build(content: str, target: str, out: str | None, site_dir: str | None, no_h
         build_site(Project.at(content), options, progress=lambda line: click.echo(line, err=True))
     except _library_errors() as exc:
         _fail(exc)
+    if "mkdocs" in targets and options.html:
+        site = Path(site_dir or "site")
+        click.echo(f"done: open {site / 'index.html'} in a browser", err=True)
 
 
 def _ask(questions, given: dict, no_input: bool) -> dict:
@@ -272,7 +276,8 @@ def new_engagement(engagement_id: str, content: str, templates: str | None, no_i
 
     Example: opsdocs new engagement acme --client "ACME Retail GmbH" --system "ACME Shop" --no-input
     """
-    from .scaffold import check_new_id, engagement_questions, new_engagement as make
+    from .scaffold import check_new_id, engagement_questions
+    from .scaffold import new_engagement as make
 
     try:
         project, loaded = _project_and_content(content)
@@ -311,7 +316,8 @@ def new_runbook(engagement_id: str, runbook_id: str, content: str, templates: st
 
     Example: opsdocs new runbook kestrel-shop cache-outage --title "Cache cluster down" --alerts cache-errors
     """
-    from .scaffold import check_new_id, new_runbook as make, runbook_questions
+    from .scaffold import check_new_id, runbook_questions
+    from .scaffold import new_runbook as make
 
     try:
         project, loaded = _project_and_content(content)
@@ -347,7 +353,9 @@ def new_incident(engagement_id: str, incident_id: str | None, content: str, temp
 
     Example: opsdocs new incident kestrel-shop --title "Checkout down" --severity sev1 --started-at 2026-03-14T09:12+01:00 --no-input
     """
-    from .scaffold import check_new_id, incident_id as default_id, incident_questions, new_incident as make
+    from .scaffold import check_new_id, incident_questions
+    from .scaffold import incident_id as default_id
+    from .scaffold import new_incident as make
 
     try:
         project, loaded = _project_and_content(content)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import typing
 from dataclasses import dataclass
 
-from pydantic import BaseModel
-
 from .model import inner_model
 from .model.engagement import Operate, Terms
 

@@ -17,20 +17,28 @@ the handbook pages, home and portfolio, which are few); then:
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 
-from .build import BuildOptions, Prepared, environment_for, prepare, read_content, template_globals
+from .build import BuildOptions, environment_for, prepare, read_content, template_globals
 from .cache import (
-    BuildCache, EngagementEntry, build_key, cache_path, digest_files, digest_tree, files_under, folder_signature, forget_cache,
-    load_cache, save_cache, sha,
+    BuildCache,
+    EngagementEntry,
+    build_key,
+    cache_path,
+    digest_files,
+    digest_tree,
+    files_under,
+    folder_signature,
+    forget_cache,
+    load_cache,
+    save_cache,
+    sha,
 )
 from .errors import OpsdocsError, did_you_mean
 from .load import ID_RE
-from .pages import Page, Plan, engagement_positions, plan_engagement, plan_handbook
+from .pages import Plan, engagement_positions, plan_engagement, plan_handbook
 from .project import Project
 from .write import MARKER, Staging, check_output_dir, write_in_place
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 
+from .compute import allowed_downtime
 from .errors import OpsdocsError
 from .escape import Escaper, Safe, codeblock
-from .compute import allowed_downtime
 from .model.types import MarkdownText
 
 DEFAULT_PREFIX = "!default/"

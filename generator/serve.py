@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 from .build import BuildOptions
 from .errors import ContentErrors, OpsdocsError

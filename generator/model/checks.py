@@ -11,7 +11,6 @@ from ..errors import OpsdocsError, did_you_mean
 from ..load import Document
 from . import Content, EngagementData
 
-
 TODO = re.compile(r"\bTODO\b")
 
 

@@ -7,7 +7,20 @@ from typing import Literal
 from pydantic import Field
 
 from .types import (
-    Count, Date, Duration, Email, Id, Item, Markdown, Model, Money, Percent, SchemaVersion, Text, Timezone, Url,
+    Count,
+    Date,
+    Duration,
+    Email,
+    Id,
+    Item,
+    Markdown,
+    Model,
+    Money,
+    Percent,
+    SchemaVersion,
+    Text,
+    Timezone,
+    Url,
 )
 
 

@@ -12,8 +12,8 @@ from typing import Any, Protocol
 import jinja2
 
 from ..errors import OpsdocsError
-from ..pages import Page, Plan
 from ..escape import yaml_scalar
+from ..pages import Page, Plan
 from ..render import template_error
 
 

@@ -17,7 +17,6 @@ from ..errors import OpsdocsError
 from ..pages import Page, Plan
 from . import Rendered, front_matter, render_pages
 
-
 # Zensical, Material's successor, reads docs/templates/ as theme templates, not pages; the
 # handbook's templates live elsewhere in a MkDocs tree, and links to them follow.
 RELOCATED = {"templates/": "handbook-templates/"}

@@ -233,5 +233,6 @@ def test_docusaurus_pages_in_a_browser(hostile_docs, docusaurus_builds) -> None:
             page.locator(".menu a", has_text="Operate plan").first.click()
             page.wait_for_url(f"**/engagements/{eid}/operate")
             assert page.locator("h1").first.inner_text() == "Operate plan"
-        assert problems == []
+        # Leaving a page cancels the scripts it was still prefetching: that is not a failure.
+        assert [p for p in problems if "ERR_ABORTED" not in p] == []
         browser.close()

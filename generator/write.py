@@ -118,13 +118,6 @@ class Staging:
             self.discard()
 
 
-def write_files(files: dict[str, bytes], out_dir: Path) -> None:
-    """Write a whole tree at once: the old one stays until the new one is complete."""
-    with Staging(out_dir) as stage:
-        stage.write(files)
-        stage.commit()
-
-
 def write_new_files(root: Path, files: dict[str, bytes], force: bool = False) -> list[Path]:
     """Create files under `root`, each whole or not at all; refuse to replace one unless `force`."""
     targets = [(root / rel, data) for rel, data in sorted(files.items())]

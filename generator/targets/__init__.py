@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -19,10 +19,9 @@ from ..render import template_error
 
 @dataclass
 class Rendered:
-    """What a target made: the files of its docs tree and what its engine needs to build them."""
+    """What a target made: the files of its docs tree (pages, folder files, assets)."""
 
     files: dict[str, bytes]
-    nav: list[Any] = field(default_factory=list)
 
 
 class Target(Protocol):

@@ -70,9 +70,9 @@ def select(content: Content, engagement: str | None) -> Content:
     if engagement is None:
         return content
     if engagement not in content.engagements:
-        from .errors import did_you_mean
+        from .errors import unknown_engagement
 
-        raise OpsdocsError("--engagement", 0, 0, f"no engagement '{engagement}'", did_you_mean(engagement, content.engagements))
+        raise unknown_engagement(engagement, content.engagements)
     return replace(content, engagements={engagement: content.engagements[engagement]})
 
 

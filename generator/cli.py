@@ -293,10 +293,10 @@ def new_engagement(engagement_id: str, content: str, templates: str | None, no_i
 
 
 def _engagement(loaded, engagement_id: str):
-    from .errors import OpsdocsError, did_you_mean
+    from .errors import unknown_engagement
 
     if engagement_id not in loaded.engagements:
-        raise OpsdocsError(engagement_id, 0, 0, f"no engagement '{engagement_id}'", did_you_mean(engagement_id, loaded.engagements))
+        raise unknown_engagement(engagement_id, loaded.engagements, where=engagement_id)
     return loaded.engagements[engagement_id]
 
 

@@ -61,3 +61,8 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     if pool and len(pool) <= 12:
         return "expected one of: " + ", ".join(f"'{c}'" for c in pool)
     return None
+
+
+def unknown_engagement(engagement: str, known: Iterable[str], where: str = "--engagement") -> OpsdocsError:
+    """The error for an engagement id that names no folder under engagements/."""
+    return OpsdocsError(where, 0, 0, f"no engagement '{engagement}'", did_you_mean(engagement, known))

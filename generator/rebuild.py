@@ -36,7 +36,7 @@ from .cache import (
     save_cache,
     sha,
 )
-from .errors import OpsdocsError, did_you_mean
+from .errors import OpsdocsError, unknown_engagement
 from .load import ID_RE
 from .pages import Plan, engagement_positions, plan_engagement, plan_handbook
 from .project import Project
@@ -58,7 +58,7 @@ def engagement_ids(project: Project, only: str | None) -> list[str]:
     ids = sorted(p.name for p in folder.iterdir() if p.is_dir() and ID_RE.match(p.name)) if folder.is_dir() else []
     if only is not None:
         if only not in ids:
-            raise OpsdocsError("--engagement", 0, 0, f"no engagement '{only}'", did_you_mean(only, ids))
+            raise unknown_engagement(only, ids)
         ids = [only]
     return ids
 

@@ -6,10 +6,9 @@ from dataclasses import replace
 
 from pydantic import BaseModel
 
-from .model import Content
+from .model import EngagementData
+from .model.kinds import kinds_in
 from .model.types import Item
-
-AUDIENCES = ("client", "internal")
 
 
 def strip_internal(model: BaseModel) -> BaseModel:
@@ -31,16 +30,12 @@ def strip_internal(model: BaseModel) -> BaseModel:
     return model.model_copy(update=changes) if changes else model
 
 
-def for_audience(content: Content, audience: str) -> Content:
+def engagement_for(data: EngagementData, audience: str) -> EngagementData:
+    """One engagement as `audience` may see it: every document kind of an engagement, filtered."""
     if audience == "internal":
-        return content
-    engagements = {
-        eid: replace(
-            data,
-            engagement=strip_internal(data.engagement),
-            runbooks={k: strip_internal(v) for k, v in data.runbooks.items()},
-            incidents={k: strip_internal(v) for k, v in data.incidents.items()},
-        )
-        for eid, data in content.engagements.items()
-    }
-    return replace(content, engagements=engagements)
+        return data
+    changes = {}
+    for kind in kinds_in("engagement"):
+        held = getattr(data, kind.attr)
+        changes[kind.attr] = {k: strip_internal(v) for k, v in held.items()} if kind.many else strip_internal(held)
+    return replace(data, **changes)

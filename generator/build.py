@@ -1,171 +1,138 @@
-"""Pipeline: load → model → compute → render → targets → write, as the commands call it."""
+"""Build: the pipeline's last two stages. Diff a rendered site against the last build, then commit it.
+
+A full build stages the new tree beside the old one and swaps it in whole. An
+incremental build (a memo whose files are all still in place) renders only the
+engagements whose files changed, then:
+
+- for an HTML build, the new docs tree is staged from the old one (unchanged
+  files hard-linked, not copied), the engine's HTML builder runs on it, and both
+  trees are swapped in: all or nothing, as a full build;
+- for a Markdown-only build (`--no-html`, Docusaurus), only the files whose
+  bytes changed are rewritten in place, each atomically, so MkDocs' and
+  Docusaurus' own watchers see the least. The memo is dropped before the first
+  write and saved after the last, so a build killed in between is followed by
+  a full one.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .errors import ContentErrors, OpsdocsError
-from .load import load_content
-from .model import Content, validate_content
-from .project import Project
-
-if TYPE_CHECKING:
-    from .targets import Rendered
+from .cache import Memo, digest_tree, memo_key, memo_path, sha
+from .pipeline import SiteRender, render_site
+from .project import BuildOptions, Project
+from .write import MARKER, Staging, check_output_dir, write_in_place
 
 
 @dataclass(frozen=True)
-class Checked:
-    content: Content
-    warnings: list[OpsdocsError]
-
-    def drafts(self) -> dict[str, int]:
-        """Each draft document's path and how many TODO placeholders it still holds."""
-        from .model.checks import todo_locations
-
-        found = {}
-        for data in self.content.engagements.values():
-            for doc, model in data.documents():
-                if getattr(model, "status", None) == "draft":
-                    found[doc.rel] = len(list(todo_locations(doc.data)))
-        return dict(sorted(found.items()))
-
-
-def read_content(project: Project, strict: bool = False, only: set[str] | None = None) -> Checked:
-    """Load and validate the content tree; raise every error found, in one go.
-
-    `strict` also lints valid content: mojibake, unclosed code fences, dead links.
-    `only` limits the engagements read to those ids (an incremental build).
-    """
-    raw, problems = load_content(project.content_dir, project.root, only)
-    content, more = validate_content(raw)
-    problems.extend(more)
-    if strict and content is not None and not any(not p.warning for p in problems):
-        from .lint import lint_content
-
-        problems.extend(lint_content(content))
-    errors = [p for p in problems if not p.warning]
-    if errors or content is None:
-        raise ContentErrors(errors)
-    return Checked(content, sorted(p for p in problems if p.warning))
+class Report:
+    target: str
+    pages: int  # pages in the site
+    rendered: int  # pages rendered by this build
+    written: int  # files whose bytes were written
+    removed: int
+    incremental: bool
+    html_dir: str | None = None  # where the HTML was built, as the user sees the path
 
 
 @dataclass(frozen=True)
-class BuildOptions:
-    targets: tuple[str, ...] = ("mkdocs",)
-    out: Path | None = None
-    site_dir: Path | None = None
-    html: bool = True
-    engagement: str | None = None
-    templates: Path | None = None
-    audience: str = "client"
-    as_of: date | None = None
+class Diff:
+    """What a build changes in its output folder."""
+
+    changed: dict[str, bytes]  # files to write: new, or with other bytes than the last build's
+    kept: set[str]  # files of unchanged engagements, left as they are
+    removed: list[str]  # files of the last build (or of nobody) that the new one does not have
+    outputs: dict[str, str]  # the other files: path → digest (handbook, home, portfolio, assets)
 
 
-def select(content: Content, engagement: str | None) -> Content:
-    """The content with one engagement alone, for handing one client their docs."""
-    if engagement is None:
-        return content
-    if engagement not in content.engagements:
-        from .errors import unknown_engagement
-
-        raise unknown_engagement(engagement, content.engagements)
-    return replace(content, engagements={engagement: content.engagements[engagement]})
-
-
-def environment_for(project: Project, name: str, options: BuildOptions, globals_: dict):
-    """The Jinja environment of one engine, with the figures and diagram helpers as globals."""
-    from .escape import COMMONMARK, MDX, MKDOCS
-    from .render import make_environment
-
-    escaper = {"mkdocs": MKDOCS, "docusaurus": MDX, "export": COMMONMARK}[name]
-    env = make_environment(project.template_tiers(options.templates), escaper, project.rel)
-    env.globals.update(globals_, audience=options.audience)
-    return env
+def diff(made: SiteRender, memo: Memo) -> Diff:
+    """Compare the rendered site with what the last build left in the output folder."""
+    previous = memo.last.all_outputs() if memo.last else {}
+    kept = {path for eid, part in made.parts.items() if eid not in made.stale for path in part.outputs}
+    changed = {p: d for p, d in made.files.items() if p not in kept and (previous.get(p) != sha(d) or p not in memo.present)}
+    every = set(made.files) | kept
+    removed = sorted((set(previous) | memo.present) - every - {MARKER})
+    engagement_files = {path for part in made.parts.values() for path in part.outputs}
+    outputs = {p: sha(d) for p, d in made.files.items() if p not in engagement_files}
+    return Diff(changed, kept, removed, outputs)
 
 
-@dataclass
-class Prepared:
-    """Content ready to render for one audience: filtered, with its figures computed."""
-
-    content: Content
-    as_of: date
-    insights: dict
-    summaries: dict
-
-
-def prepare(content: Content, options: BuildOptions, as_of: date) -> Prepared:
-    from .audience import for_audience
-    from .compute import portfolio_insights, summarise
-
-    content = for_audience(content, options.audience)
-    insights = portfolio_insights(content, as_of)
-    summaries = {eid: summarise(data, insights[eid]) for eid, data in content.engagements.items()}
-    return Prepared(content, as_of, insights, summaries)
-
-
-def render_target(project: Project, content: Content, name: str, options: BuildOptions) -> "Rendered":
-    """One engine's whole docs tree for the options' audience, in memory: nothing is written."""
-    from .compute import newest_date
-    from .pages import plan_site
-    from .targets import asset_files, get_target
-
-    as_of = options.as_of or newest_date(content) or date(1970, 1, 1)
-    ready = prepare(content, options, as_of)
-    env = environment_for(project, name, options, template_globals(ready))
-    assets = asset_files(project.template_tiers(options.templates), name)
-    assets.update(project.engine_assets(name))
-    plan = plan_site(ready.content, [ready.summaries[k] for k in sorted(ready.summaries)])
-    return get_target(name).render(plan, env, assets)
-
-
-def export_handover(project: Project, engagement: str, fmt: str, options: BuildOptions, paper: str = "a4",
-                    chromium: str | None = None, progress: Callable[[str], None] = lambda line: None) -> bytes:
-    """One engagement's handover document as Markdown, HTML or PDF bytes."""
-    from .compute import newest_date
-    from .export import assemble, diagram_sources, handover_css, to_html
-
-    checked = read_content(project)
-    content = select(checked.content, engagement)
-    as_of = options.as_of or newest_date(content) or date(1970, 1, 1)
-    options = replace(options, as_of=as_of)
-    pages = render_target(project, content, "export", options).files
-    markdown = assemble(content, engagement, pages, as_of)
-    if fmt == "md":
-        return markdown.encode("utf-8")
-    from .chromium import find_chromium, print_pdf, render_mermaid
-
-    browser = find_chromium(chromium)
-    sources = diagram_sources(markdown)
+def open_memo(project: Project, name: str, options: BuildOptions, out_dir: Path) -> Memo:
+    """The memo of one output folder, keyed by everything besides an engagement's own files that its pages depend on."""
+    tiers = project.template_tiers(options.templates)
     mermaid = project.mermaid_js()
-    if sources and mermaid is None:
-        raise OpsdocsError("node_modules/mermaid", 0, 0, "mermaid is needed to draw the diagrams", "run 'npm install' in the project (package.json lists it)")
-    progress(f"export: drawing {len(sources)} diagrams in Chromium")
-    svgs = render_mermaid(browser, mermaid, sources) if sources else []
-    title = content.engagements[engagement].title
-    document = to_html(markdown, title, handover_css(project.template_tiers(options.templates)), svgs, paper)
-    if fmt == "html":
-        return document.encode("utf-8")
-    progress("export: printing the PDF in Chromium")
-    return print_pdf(browser, document)
+    key = memo_key(
+        name, options.audience, options.as_of, options.engagement,
+        digest_tree(tiers), digest_tree([project.content_dir / "site.yaml", project.content_dir / "handbook"]),
+        (mermaid.stat().st_size, mermaid.stat().st_mtime_ns) if mermaid else None,
+    )
+    path = memo_path(project.root / ".opsdocs-cache", out_dir, name)
+    return Memo.open(path, key, project.content_dir / "engagements", out_dir, MARKER)
 
 
-def template_globals(ready: Prepared) -> dict:
-    """What every template may use besides its page's own data: the site, the figures, the diagrams."""
-    from . import diagrams
-    from .outline import operate_outline
+def output_dirs(project: Project, name: str, options: BuildOptions) -> tuple[Path, Path | None]:
+    """Where one engine's docs tree goes, and its HTML (None without an HTML build); both checked as safe."""
+    from .targets import get_engine
 
-    return {
-        "site": ready.content.site,
-        "as_of": ready.as_of,
-        "insights": ready.insights,
-        "operate_outline": operate_outline(),
-        "steps_flowchart": diagrams.steps_flowchart,
-        "escalation_flowchart": diagrams.escalation_flowchart,
-        "incident_gantt": diagrams.incident_gantt,
-        "monthly_chart": diagrams.monthly_chart,
-        "operate_loop": diagrams.operate_loop,
-    }
+    engine = get_engine(name)
+    given = options.out if options.out and len(options.targets) == 1 else None
+    out_dir = (given or project.root / str(engine.default_out)).resolve()
+    check_output_dir(out_dir, project.protected())
+    site_dir = None
+    if engine.html is not None and options.html:
+        site_dir = (options.site_dir or project.root / "site").resolve()
+        check_output_dir(site_dir, project.protected())
+    return out_dir, site_dir
+
+
+def build_target(project: Project, name: str, options: BuildOptions, progress: Callable[[str], None]) -> Report:
+    """Render one engine's site (only what changed), then write it: all or nothing."""
+    out_dir, site_dir = output_dirs(project, name, options)
+    memo = open_memo(project, name, options, out_dir)
+    made = render_site(project, name, options, memo, progress)
+    progress(f"{name}: rendered {made.rendered} of {len(made.plan.pages)} pages" + (" (incremental)" if memo.incremental else ""))
+    for eid in made.stale:
+        memo.remember(eid, made.parts[eid])
+    changes = diff(made, memo)
+    written = commit(project, name, made, changes, memo, out_dir, site_dir, progress)
+    memo.save(changes.outputs)
+    removed = f", removed {len(changes.removed)}" if changes.removed else ""
+    progress(f"{name}: wrote {written} files{removed} in {project.rel(out_dir)}/")
+    html_dir = project.rel(site_dir) if site_dir else None
+    return Report(name, len(made.plan.pages), made.rendered, written, len(changes.removed), memo.incremental, html_dir)
+
+
+def commit(project: Project, name: str, made: SiteRender, changes: Diff, memo: Memo, out_dir: Path, site_dir: Path | None,
+           progress: Callable[[str], None]) -> int:
+    """Write the new tree (and build its HTML); returns how many files were written."""
+    from .targets import get_engine
+
+    build_html = get_engine(name).html
+    if site_dir is not None and build_html is not None:
+        with Staging(out_dir) as docs:
+            if memo.incremental:
+                docs.link_from(out_dir, keep=changes.kept)
+            docs.write(made.files)
+            with Staging(site_dir) as site:
+                progress(f"{name}: building HTML into {project.rel(site_dir)}/")
+                build_html(project, docs.path, site.path, made.plan, made.site)
+                memo.forget()
+                docs.commit()
+                site.commit()
+        return len(made.files)
+    if memo.incremental:
+        memo.forget()
+        write_in_place(out_dir, changes.changed, changes.removed)
+        return len(changes.changed)
+    with Staging(out_dir) as docs:
+        docs.write(made.files)
+        memo.forget()
+        docs.commit()
+    return len(made.files)
+
+
+def build_site(project: Project, options: BuildOptions, progress: Callable[[str], None]) -> list[Report]:
+    """Build every target asked for."""
+    return [build_target(project, name, options, progress) for name in options.targets]

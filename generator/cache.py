@@ -1,9 +1,13 @@
-"""Cache: what the last build saw and wrote, so the next one redoes only what changed.
+"""Cache: a memo of "read and render one engagement", kept between builds of one output folder.
 
-One pickle per output folder in `.opsdocs-cache/`. It is trusted only when its
-key matches: the opsdocs version, the target and options, the templates, the
-handbook and the effective as-of date. A file that is corrupt, from another
-version or for other options is ignored, never trusted.
+One pickle per output folder in `.opsdocs-cache/`. For each engagement it keeps
+the folder's signature (names, sizes, modification times), a digest of its
+bytes, and its part of the site without the files' bytes (those are in the
+output folder). An engagement whose signature, or failing that whose digest,
+is unchanged is recalled instead of rendered. The memo is trusted only when its
+key matches (the opsdocs version, the engine and options, the templates, the
+handbook) and every file it says it wrote is still there; a file that is
+corrupt, from another version or for other options is ignored, never trusted.
 """
 
 from __future__ import annotations
@@ -11,14 +15,13 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 
-FORMAT = 1
+FORMAT = 2
 Signature = tuple[tuple[str, int, int], ...]
 
 
@@ -70,60 +73,111 @@ def digest_tree(roots: list[Path]) -> str:
     return h.hexdigest()
 
 
-@dataclass
-class EngagementEntry:
-    """What one engagement contributed to the last build."""
-
-    signature: Signature
-    digest: str
-    summary: object  # compute.EngagementSummary
-    newest: date | None
-    pages: list  # pages.Page without context, for the navigation
-    folders: dict
-    outputs: dict[str, str]  # output path → sha of its bytes
+def sha(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-@dataclass
-class BuildCache:
-    key: str
-    as_of: date | None
-    engagements: dict[str, EngagementEntry] = field(default_factory=dict)
-    outputs: dict[str, str] = field(default_factory=dict)  # the other pages: home, handbook, portfolio, assets
-
-
-def cache_path(cache_dir: Path, out_dir: Path, target: str) -> Path:
-    name = hashlib.blake2b(str(out_dir.resolve()).encode(), digest_size=8).hexdigest()
-    return cache_dir / f"{target}-{name}.pickle"
-
-
-def build_key(*parts: object) -> str:
+def memo_key(*parts: object) -> str:
     return hashlib.blake2b(repr((FORMAT, __version__, *parts)).encode(), digest_size=16).hexdigest()
 
 
-def load_cache(path: Path, key: str) -> BuildCache | None:
-    """The cache at `path` if it is whole and made for `key`; None otherwise."""
+@dataclass
+class Entry:
+    signature: Signature
+    digest: str
+    position: int  # its place among the engagements: a new engagement moves the ones after it
+    part: Any  # pipeline.Part, without its files' bytes
+
+
+@dataclass
+class Snapshot:
+    """What one build of an output folder made: each engagement's entry, and the other files' digests."""
+
+    key: str
+    engagements: dict[str, Entry] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)  # home, handbook, portfolio, assets: path → digest
+
+    def all_outputs(self) -> dict[str, str]:
+        found = dict(self.outputs)
+        for entry in self.engagements.values():
+            found.update(entry.part.outputs)
+        return found
+
+
+class Memo:
+    """The memo of one output folder: what the last build made, and what this one makes."""
+
+    def __init__(self, path: Path, key: str, engagements_dir: Path, last: Snapshot | None, present: set[str]):
+        self.path = path
+        self.engagements_dir = engagements_dir
+        self.last = last
+        self.present = present  # the files in the output folder now
+        self.next = Snapshot(key)
+        self._signatures: dict[str, Signature] = {}
+        self._positions: dict[str, int] = {}
+
+    @classmethod
+    def open(cls, path: Path, key: str, engagements_dir: Path, out_dir: Path, marker: str) -> "Memo":
+        """The memo for `out_dir`; empty (everything is rendered) unless the last build's files are all still there."""
+        last = _load(path, key) if (out_dir / marker).is_file() else None
+        present = files_under(out_dir) if last is not None else set()
+        if last is not None and not set(last.all_outputs()) <= present:  # someone removed generated files
+            last = None
+        return cls(path, key, engagements_dir, last, present)
+
+    @property
+    def incremental(self) -> bool:
+        return self.last is not None
+
+    def stale(self, positions: dict[str, int]) -> list[str]:
+        """The engagements to read and render again: new ones, moved ones, and those whose files changed."""
+        changed = []
+        self._positions = positions
+        for eid in positions:
+            signature = self._signatures[eid] = folder_signature(self.engagements_dir / eid)
+            entry = self.last.engagements.get(eid) if self.last else None
+            if entry is None or entry.position != positions[eid]:
+                changed.append(eid)
+            elif entry.signature == signature:
+                self.next.engagements[eid] = entry
+            elif self._digest(eid) == entry.digest:  # touched, not changed
+                self.next.engagements[eid] = replace(entry, signature=signature)
+            else:
+                changed.append(eid)
+        return changed
+
+    def recall(self, eid: str) -> Any:
+        return self.next.engagements[eid].part
+
+    def remember(self, eid: str, part: Any) -> None:
+        self.next.engagements[eid] = Entry(self._signatures[eid], self._digest(eid), self._positions[eid], replace(part, files={}))
+
+    def _digest(self, eid: str) -> str:
+        return digest_files(self.engagements_dir / eid, [name for name, _, _ in self._signatures[eid]])
+
+    def forget(self) -> None:
+        """Drop the memo before touching the output in place: a build killed midway then rebuilds in full."""
+        self.path.unlink(missing_ok=True)
+
+    def save(self, outputs: dict[str, str]) -> None:
+        from .write import write_atomic
+
+        self.next.outputs = outputs
+        write_atomic(self.path, pickle.dumps(self.next, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def memo_path(cache_dir: Path, out_dir: Path, engine: str) -> Path:
+    name = hashlib.blake2b(str(out_dir.resolve()).encode(), digest_size=8).hexdigest()
+    return cache_dir / f"{engine}-{name}.pickle"
+
+
+def _load(path: Path, key: str) -> Snapshot | None:
+    """The snapshot at `path` if it is whole and made for `key`; None otherwise."""
     try:
         with path.open("rb") as handle:
-            cache = pickle.load(handle)
+            snapshot = pickle.load(handle)
     except Exception:  # noqa: BLE001 - any unreadable cache (truncated, garbage, old classes) is simply not used
         return None
-    if not isinstance(cache, BuildCache) or cache.key != key:
+    if not isinstance(snapshot, Snapshot) or snapshot.key != key:
         return None
-    return cache
-
-
-def save_cache(path: Path, cache: BuildCache) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=".cache-", dir=path.parent)
-    with os.fdopen(handle, "wb") as out:
-        pickle.dump(cache, out, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
-
-
-def forget_cache(path: Path) -> None:
-    """Drop the cache before touching the output in place: a build killed midway then rebuilds in full."""
-    path.unlink(missing_ok=True)
-
-
-def sha(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return snapshot

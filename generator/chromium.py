@@ -23,13 +23,13 @@ def find_chromium(given: str | None) -> Path:
     if given:
         path = Path(given)
         if not path.is_file():
-            raise OpsdocsError(given, 0, 0, "no Chromium at this path", INSTALL_HINT)
+            raise OpsdocsError(f"{given}: no Chromium at this path", INSTALL_HINT)
         return path
     for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
         found = shutil.which(name)
         if found:
             return Path(found)
-    raise OpsdocsError("chromium", 0, 0, "Chromium is needed to draw diagrams and print PDFs, and none was found", INSTALL_HINT)
+    raise OpsdocsError("Chromium is needed to draw diagrams and print PDFs, and none was found", INSTALL_HINT)
 
 
 def _run(chromium: Path, args: list[str], timeout: int = 120) -> subprocess.CompletedProcess:
@@ -40,7 +40,7 @@ def _run(chromium: Path, args: list[str], timeout: int = 120) -> subprocess.Comp
                 capture_output=True, text=True, timeout=timeout, check=False,
             )
         except subprocess.TimeoutExpired:
-            raise OpsdocsError(str(chromium), 0, 0, f"Chromium did not finish within {timeout} s") from None
+            raise OpsdocsError(f"{chromium}: Chromium did not finish within {timeout} s") from None
 
 
 _RENDER_PAGE = """<!doctype html><meta charset="utf-8"><body>
@@ -74,11 +74,11 @@ def render_mermaid(chromium: Path, mermaid_js: Path, sources: list[str]) -> list
     try:
         svgs = json.loads(text)
     except json.JSONDecodeError:
-        raise OpsdocsError(str(chromium), 0, 0, "Chromium did not draw the diagrams", (done.stderr or "").strip()[-300:] or None) from None
+        raise OpsdocsError(f"{chromium}: Chromium did not draw the diagrams", (done.stderr or "").strip()[-300:] or None) from None
     failed = [(i, s) for i, s in enumerate(svgs) if s.startswith("ERROR: ")]
     if failed:
         i, message = failed[0]
-        raise OpsdocsError("diagram", i + 1, 0, f"mermaid could not draw diagram {i + 1}: {message[7:]}")
+        raise OpsdocsError(f"mermaid could not draw diagram {i + 1}: {message[7:]}")
     return svgs
 
 
@@ -89,5 +89,5 @@ def print_pdf(chromium: Path, html_text: str) -> bytes:
         source.write_text(html_text, encoding="utf-8")
         done = _run(chromium, ["--no-pdf-header-footer", "--virtual-time-budget=5000", f"--print-to-pdf={target}", source.as_uri()])
         if not target.is_file():
-            raise OpsdocsError(str(chromium), 0, 0, "Chromium did not print the PDF", (done.stderr or "").strip()[-300:] or None)
+            raise OpsdocsError(f"{chromium}: Chromium did not print the PDF", (done.stderr or "").strip()[-300:] or None)
         return target.read_bytes()

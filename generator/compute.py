@@ -245,12 +245,14 @@ def incidents_per_month(data: EngagementData) -> tuple[list[str], dict[str, list
 
 
 def newest_date(content: Content) -> date | None:
-    """The date of the newest thing that happened: an incident resolved or a runbook tested."""
-    dates = []
-    for data in content.engagements.values():
-        for incident in data.incidents.values():
-            dates.append(incident.resolved_at.astimezone(ZoneInfo(incident.timezone)).date())
-        dates.extend(r.last_tested for r in data.runbooks.values() if r.last_tested)
+    """The date of the newest thing that happened in any engagement."""
+    return max((d for data in content.engagements.values() if (d := engagement_newest_date(data))), default=None)
+
+
+def engagement_newest_date(data: EngagementData) -> date | None:
+    """The date of the newest thing that happened in one engagement: an incident resolved or a runbook tested."""
+    dates = [incident.resolved_at.astimezone(ZoneInfo(incident.timezone)).date() for incident in data.incidents.values()]
+    dates.extend(r.last_tested for r in data.runbooks.values() if r.last_tested)
     return max(dates, default=None)
 
 
@@ -297,10 +299,6 @@ def engagement_insights(data: EngagementData, as_of: date, default_currency: str
         months=months,
         per_month=per_month,
     )
-
-
-def portfolio_insights(content: Content, as_of: date) -> dict[str, Insights]:
-    return {eid: engagement_insights(d, as_of, content.site.currency) for eid, d in sorted(content.engagements.items())}
 
 
 @dataclass(frozen=True)

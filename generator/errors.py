@@ -1,4 +1,4 @@
-"""Errors: the one error type opsdocs raises, and the list that carries many of them."""
+"""Errors: one exception base, and the located problem it carries when it is about a place in a file."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True, order=True)
-class OpsdocsError(Exception):
-    """A problem in the user's input, located as precisely as we know it.
+class Problem:
+    """A problem at a place in a file: a plain value, so it can be sorted, compared and sent between processes.
 
     `path` is relative to the project (or as the user gave it); `line` and
     `column` are 1-based, 0 when unknown. The data is kept apart from how it is
@@ -21,10 +21,11 @@ class OpsdocsError(Exception):
     column: int
     message: str
     hint: str | None = None
-    warning: bool = False
+    severity: str = "error"  # or "warning": printed, but does not fail a check
 
-    def __str__(self) -> str:
-        return self.format()
+    @property
+    def warning(self) -> bool:
+        return self.severity == "warning"
 
     def location(self) -> str:
         if not self.line:
@@ -40,16 +41,45 @@ class OpsdocsError(Exception):
             text += f"\n  hint: {self.hint}"
         return text
 
+    def __str__(self) -> str:
+        return self.format()
 
-class ContentErrors(Exception):
-    """Every problem found in one pass, sorted by place, raised together."""
 
-    def __init__(self, errors: Iterable[OpsdocsError]):
-        self.errors = sorted(set(errors), key=lambda e: (e.path, e.line, e.column, e.message))
-        super().__init__(f"{len(self.errors)} problem(s)")
+class OpsdocsError(Exception):
+    """Every error opsdocs reports to its user: what went wrong, and a hint about what to do.
+
+    An ordinary exception (not a dataclass), so it behaves like one everywhere,
+    in `with` blocks and across processes alike.
+    """
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message, hint)
+        self.message = message
+        self.hint = hint
 
     def format(self) -> str:
-        return "\n".join(e.format() for e in self.errors)
+        return self.message + (f"\n  hint: {self.hint}" if self.hint else "")
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+class ContentErrors(OpsdocsError):
+    """Every problem found in one pass, sorted by place, raised together."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))
+        count = len(self.problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''}")
+        self.args = (self.problems,)  # what pickling passes back to __init__
+
+    @classmethod
+    def at(cls, path: str, line: int, column: int, message: str, hint: str | None = None) -> "ContentErrors":
+        """The error for one problem at one place."""
+        return cls([Problem(path, line, column, message, hint)])
+
+    def format(self) -> str:
+        return "\n".join(p.format() for p in self.problems)
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
@@ -63,6 +93,6 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     return None
 
 
-def unknown_engagement(engagement: str, known: Iterable[str], where: str = "--engagement") -> OpsdocsError:
+def unknown_engagement(engagement: str, known: Iterable[str]) -> OpsdocsError:
     """The error for an engagement id that names no folder under engagements/."""
-    return OpsdocsError(where, 0, 0, f"no engagement '{engagement}'", did_you_mean(engagement, known))
+    return OpsdocsError(f"no engagement '{engagement}': there is no folder engagements/{engagement}/", did_you_mean(engagement, known))

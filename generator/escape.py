@@ -53,13 +53,11 @@ def _code_lines(text: str) -> tuple[dict[int, str], set[int]]:
 
 @dataclass(frozen=True)
 class Escaper:
-    """The escape rules of one engine."""
+    """The escape rules of one engine (each engine module in targets/ defines its own)."""
 
-    name: str
     text_map: dict[str, str]
     inline_map: dict[str, str]
-    mdx: bool
-    callout: str  # how a callout box is written: "mkdocs", "docusaurus" or "blockquote"
+    mdx: bool = False
     python_markdown: bool = False  # MkDocs: a list needs a blank line before it
 
     def __post_init__(self) -> None:
@@ -178,31 +176,11 @@ def codeblock(code: str, lang: str = "", indent: int = 0) -> Safe:
     return Safe("\n".join(pad + line if line else line for line in lines))
 
 
-_COMMON_TEXT = {c: "\\" + c for c in "\\`*_[]|"}
-
-MKDOCS = Escaper(
-    name="mkdocs",
-    text_map={**_COMMON_TEXT, "&": "&amp;", "<": "&lt;", ">": "&gt;"},
-    inline_map={"<": "&lt;"},
-    mdx=False,
-    callout="mkdocs",
-    python_markdown=True,
-)
-MDX = Escaper(
-    name="docusaurus",
-    text_map={**_COMMON_TEXT, **{c: "\\" + c for c in "<>{}~&"}},
-    inline_map={"<": "\\<", "{": "\\{", "}": "\\}"},
-    mdx=True,
-    callout="docusaurus",
-)
-# Plain CommonMark, for the single-file handover document.
-COMMONMARK = Escaper(
-    name="export",
-    text_map=MKDOCS.text_map,
-    inline_map=MKDOCS.inline_map,
-    mdx=False,
-    callout="blockquote",
-)
+# Markdown punctuation that plain text must not turn into markup, in every engine.
+MARKDOWN_TEXT = {c: "\\" + c for c in "\\`*_[]|"}
+# Plain text in Markdown that is read as HTML (MkDocs, CommonMark).
+HTML_TEXT = {**MARKDOWN_TEXT, "&": "&amp;", "<": "&lt;", ">": "&gt;"}
+HTML_INLINE = {"<": "&lt;"}
 
 
 def separate_lists(text: str) -> str:

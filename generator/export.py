@@ -1,22 +1,26 @@
-"""Export: one handover document per engagement, as CommonMark, self-contained HTML, or PDF."""
+"""Export: one handover document per engagement, as CommonMark, self-contained HTML, or PDF.
+
+The pages come from the pipeline like any site's, rendered by the `export`
+engine (plain CommonMark); this module puts them together into one document.
+"""
 
 from __future__ import annotations
 
 import html
 import posixpath
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from .escape import COMMONMARK
-from .model import Content
-from .pages import Page, plan_site
-
-FORMATS = ("md", "html", "pdf")
-PAPERS = {"a4": "A4", "letter": "letter"}
+from .errors import OpsdocsError
+from .model import EngagementData
+from .pages import Page, Plan
+from .pipeline import read_content, render_site
+from .project import PAPERS, BuildOptions, Project
 _LINK = re.compile(r"\]\(([^)\s]+?\.md)(#[^)\s]*)?\)")
 _FENCE = re.compile(r"^```mermaid\n(.*?)\n```$", re.M | re.S)
 
@@ -33,11 +37,11 @@ class Section:
         return "Overview" if self.anchor == "overview" else self.page.title
 
 
-def sections_of(content: Content, engagement_id: str) -> list[Section]:
+def sections_of(plan: Plan, engagement_id: str) -> list[Section]:
     """The handover's parts in reading order: overview, operate, runbooks, post-mortems, terms."""
     base = f"engagements/{engagement_id}/"
     sections = []
-    for page in plan_site(content).pages:
+    for page in plan.pages:
         if not page.path.startswith(base):
             continue
         rel = page.path[len(base):-3]
@@ -64,14 +68,15 @@ def _strip_front_matter(text: str) -> str:
     return text
 
 
-def assemble(content: Content, engagement_id: str, pages: dict[str, bytes], as_of: date) -> str:
+def assemble(data: EngagementData, consultancy: str, plan: Plan, pages: dict[str, bytes], as_of: date) -> str:
     """The handover as one CommonMark document: title page, contents, then every part in order."""
-    data = content.engagements[engagement_id]
+    from .targets import get_engine
+
     e = data.engagement
-    sections = sections_of(content, engagement_id)
+    sections = sections_of(plan, data.id)
     anchors = {s.page.path: s.anchor for s in sections}
-    text = COMMONMARK.text
-    provider = e.provider.name or content.site.consultancy.name
+    text = get_engine("export").escaper.text
+    provider = e.provider.name or consultancy
     period = f"{e.period.start.isoformat()} – {e.period.end.isoformat() if e.period.end else 'open-ended'}"
     out = [
         f"# {text(data.title)}",
@@ -157,3 +162,29 @@ def handover_css(templates_dirs: list[Path]) -> str:
         if path.is_file():
             return path.read_text(encoding="utf-8")
     return ""
+
+
+def export_handover(project: Project, engagement: str, fmt: str, options: BuildOptions, paper: str = "a4",
+                    chromium: str | None = None, progress: Callable[[str], None] = lambda line: None) -> bytes:
+    """One engagement's handover document as Markdown, HTML or PDF bytes."""
+    options = replace(options, engagement=engagement)
+    made = render_site(project, "export", options)
+    data = read_content(project, only={engagement}).content.engagements[engagement]
+    markdown = assemble(data, made.site.consultancy.name, made.plan, made.files, made.parts[engagement].as_of)
+    if fmt == "md":
+        return markdown.encode("utf-8")
+    from .chromium import find_chromium, print_pdf, render_mermaid
+
+    browser = find_chromium(chromium)
+    sources = diagram_sources(markdown)
+    mermaid = project.mermaid_js()
+    if sources and mermaid is None:
+        raise OpsdocsError("mermaid is needed to draw the diagrams, and node_modules/mermaid is missing",
+                           "run 'npm install' in the project (package.json lists it)")
+    progress(f"export: drawing {len(sources)} diagrams in Chromium")
+    svgs = render_mermaid(browser, mermaid, sources) if sources else []
+    document = to_html(markdown, data.title, handover_css(project.template_tiers(options.templates)), svgs, paper)
+    if fmt == "html":
+        return document.encode("utf-8")
+    progress("export: printing the PDF in Chromium")
+    return print_pdf(browser, document)

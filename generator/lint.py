@@ -10,7 +10,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from pydantic import BaseModel
 
-from .errors import OpsdocsError
+from .errors import Problem
 from .load import Document
 from .model import Content
 from .model.types import MarkdownText
@@ -70,7 +70,7 @@ def _links(markdown: str) -> list[str]:
     return hrefs
 
 
-def lint_document(doc: Document, model: BaseModel, page_folder: str, pages: set[str]) -> Iterator[OpsdocsError]:
+def lint_document(doc: Document, model: BaseModel, page_folder: str, pages: set[str]) -> Iterator[Problem]:
     for loc, value in _values(model):
         garbled = find_mojibake(value)
         if garbled:
@@ -90,18 +90,14 @@ def lint_document(doc: Document, model: BaseModel, page_folder: str, pages: set[
                                 f"links are relative to {page_folder or 'the site root'}/; check the path")
 
 
-def lint_content(content: Content) -> list[OpsdocsError]:
+def lint_content(content: Content) -> list[Problem]:
     pages = {page.path for page in plan_site(content).pages}
-    found: list[OpsdocsError] = []
-    for key, model in (("site", content.site), ("pricing", content.pricing)):
-        if model is not None and key in content.sources:
-            found += lint_document(content.sources[key], model, "delivery" if key == "pricing" else "", pages)
-    for pid, phase in content.phases.items():
-        found += lint_document(content.sources[f"phase:{pid}"], phase, "phases", pages)
+    found: list[Problem] = []
+    for kind, doc, model in content.documents():
+        if model is not None:
+            found += lint_document(doc, model, kind.page_dir(""), pages)
     for eid, data in content.engagements.items():
-        folders = {"engagement": f"engagements/{eid}", "runbook": f"engagements/{eid}/runbooks", "incident": f"engagements/{eid}/postmortems"}
-        for doc, model in data.documents():
+        for kind, doc, model in data.documents():
             if model is not None:
-                kind = next(k for k, v in data.sources.items() if v is doc).partition(":")[0]
-                found += lint_document(doc, model, folders[kind], pages)
+                found += lint_document(doc, model, kind.page_dir(f"engagements/{eid}"), pages)
     return found

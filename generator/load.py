@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 import yaml
 
-from .errors import ContentErrors, OpsdocsError
+from .errors import ContentErrors, OpsdocsError, Problem
 
 try:  # libyaml's parser is several times faster and keeps the same marks
     from yaml import CSafeLoader as _BaseLoader
@@ -23,11 +24,13 @@ MAX_DEPTH = 200
 # Ids name files and folders, so nothing in one may lead outside the tree.
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN)
+ID_RULE = "use lowercase letters, digits and '-', starting with a letter or digit, at most 64 characters"
 # A content file is a page of text; anything this large is a mistake (a log pasted in, a binary).
 MAX_FILE_BYTES = 5 * 1024 * 1024
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
 Loc = tuple[str | int, ...]
+DocKey = tuple[str, str]  # a document's kind and id ("" for a kind with one file)
 
 
 class PositionLoader(_BaseLoader):
@@ -60,9 +63,9 @@ class Document:
             loc = loc[:-1]
         return self.values.get((), (1, 1))
 
-    def error(self, loc: Loc, message: str, hint: str | None = None, *, key: bool = False) -> OpsdocsError:
+    def error(self, loc: Loc, message: str, hint: str | None = None, *, key: bool = False) -> Problem:
         line, column = self.where(loc, key=key)
-        return OpsdocsError(self.rel, line, column, message, hint)
+        return Problem(self.rel, line, column, message, hint)
 
 
 class _Builder:
@@ -72,7 +75,7 @@ class _Builder:
         self.rel = rel
         self.values: dict[Loc, tuple[int, int]] = {}
         self.keys: dict[Loc, tuple[int, int]] = {}
-        self.errors: list[OpsdocsError] = []
+        self.errors: list[Problem] = []
         self.expanded = 0
         self.seen: set[int] = set()
 
@@ -108,13 +111,13 @@ class _Builder:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise _Refused(self._pos(key_node), "merge keys ('<<') are not supported", "write the keys out in full")
             if not isinstance(key_node, yaml.ScalarNode):
-                self.errors.append(OpsdocsError(self.rel, *self._pos(key_node), "a key must be plain text"))
+                self.errors.append(Problem(self.rel, *self._pos(key_node), "a key must be plain text"))
                 continue
             key = key_node.value
             if key in result:
                 first = self.keys[loc + (key,)]
                 self.errors.append(
-                    OpsdocsError(
+                    Problem(
                         self.rel,
                         *self._pos(key_node),
                         f"duplicate key '{key}'",
@@ -150,7 +153,7 @@ def read_text(path: Path, rel: str) -> str:
     """A content file's text: UTF-8 (a BOM is allowed), or an error saying where it is not."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise OpsdocsError(
+        raise ContentErrors.at(
             rel, 0, 0, f"the file is {size / 1024 / 1024:.1f} MB; content files are limited to {MAX_FILE_BYTES // 1024 // 1024} MB",
             "keep logs and exports out of content/; link to them instead",
         )
@@ -161,7 +164,7 @@ def read_text(path: Path, rel: str) -> str:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise OpsdocsError(
+        raise ContentErrors.at(
             rel, line, column, f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
             "save the file as UTF-8 in your editor",
         ) from None
@@ -173,16 +176,16 @@ def parse_yaml(text: str, path: Path, rel: str) -> Document:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, rel, text) from None
+        raise ContentErrors([_syntax_error(exc, rel, text)]) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
-        raise OpsdocsError(rel, 1, 1, f"YAML could not be read: {exc}") from None
+        raise ContentErrors.at(rel, 1, 1, f"YAML could not be read: {exc}") from None
     finally:
         loader.dispose()
     if node is None:
-        raise OpsdocsError(rel, 1, 1, "the file is empty", "a content file holds one YAML mapping (key: value lines)")
+        raise ContentErrors.at(rel, 1, 1, "the file is empty", "a content file holds one YAML mapping (key: value lines)")
     if not isinstance(node, yaml.MappingNode):
         kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
-        raise OpsdocsError(
+        raise ContentErrors.at(
             rel, node.start_mark.line + 1, node.start_mark.column + 1,
             f"the file holds {kind}, not a mapping",
             "the top level must be 'key: value' lines, not '- item' lines or a bare value",
@@ -191,9 +194,8 @@ def parse_yaml(text: str, path: Path, rel: str) -> Document:
     try:
         data = builder.build(node, ())
     except _Refused as refused:
-        raise OpsdocsError(rel, *refused.where, refused.message, refused.hint) from None
+        raise ContentErrors.at(rel, *refused.where, refused.message, refused.hint) from None
     if builder.errors:
-
         raise ContentErrors(builder.errors)
     return Document(path, rel, data, builder.values, builder.keys)
 
@@ -203,7 +205,7 @@ def load_yaml(path: Path, rel: str) -> Document:
     return parse_yaml(read_text(path, rel), path, rel)
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, rel: str, text: str) -> OpsdocsError:
+def _syntax_error(exc: yaml.MarkedYAMLError, rel: str, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     lines = text.splitlines()
@@ -226,15 +228,15 @@ def _syntax_error(exc: yaml.MarkedYAMLError, rel: str, text: str) -> OpsdocsErro
         hint = "a value starting with '*' is an alias; quote it if you meant text"
     elif "expected <block end>" in problem or "did not find expected key" in problem:
         hint = "check that the keys of one mapping line up, and quote values that start with [, {, * or &"
-    return OpsdocsError(rel, line, column, f"YAML syntax error: {problem}{context}", hint)
+    return Problem(rel, line, column, f"YAML syntax error: {problem}{context}", hint)
 
 
 @dataclass(frozen=True)
 class RawEngagement:
+    """One engagement folder's documents, by kind and id."""
+
     id: str
-    engagement: Document | None
-    runbooks: dict[str, Document]
-    incidents: dict[str, Document]
+    documents: dict[DocKey, Document]
 
 
 @dataclass(frozen=True)
@@ -242,43 +244,56 @@ class RawContent:
     """Every content file as plain data, before validation."""
 
     root: Path
-    site: Document | None
-    phases: dict[str, Document]
-    pricing: Document | None
+    documents: dict[DocKey, Document]  # the consultancy's: site.yaml and the handbook
     pages: dict[str, str]
     engagements: dict[str, RawEngagement]
 
 
-def check_id(name: str, rel: str) -> OpsdocsError | None:
+def check_id(name: str, rel: str) -> Problem | None:
     """An id names a file or folder; anything that could escape the tree is refused."""
     if ID_RE.match(name):
         return None
-    return OpsdocsError(
-        rel, 0, 0, f"'{name}' is not a valid id",
-        "ids are lowercase letters, digits and '-', starting with a letter or digit, at most 64 characters; rename the file or folder",
-    )
+    return Problem(rel, 0, 0, f"'{name}' is not a valid id", f"{ID_RULE}; rename the file or folder")
 
 
-def load_content(content_dir: Path, display_root: Path, only: set[str] | None = None) -> tuple[RawContent, list[OpsdocsError]]:
-    """Read the content tree (with `only`, just those engagement folders); collect every file's problems."""
-    errors: list[OpsdocsError] = []
+class _Reader:
+    """Reads documents of the kinds it is given, collecting every file's problems."""
 
-    def rel(path: Path) -> str:
+    def __init__(self, display_root: Path):
+        self.display_root = display_root
+        self.problems: list[Problem] = []
+
+    def rel(self, path: Path) -> str:
         try:
-            return path.relative_to(display_root).as_posix()
+            return path.relative_to(self.display_root).as_posix()
         except ValueError:
             return path.as_posix()
 
-    def read(path: Path) -> Document | None:
+    def read(self, path: Path) -> Document | None:
         try:
-            return load_yaml(path, rel(path))
-        except OpsdocsError as exc:
-            errors.append(exc)
+            return load_yaml(path, self.rel(path))
         except ContentErrors as exc:
-            errors.extend(exc.errors)
+            self.problems.extend(exc.problems)
         return None
 
-    def read_folder(folder: Path) -> dict[str, Document]:
+    def documents(self, base: Path, kinds: Iterable, ident: str = "") -> dict[DocKey, Document]:
+        """Every document of `kinds` below `base` (a kind names its file, or its folder of files)."""
+        docs: dict[DocKey, Document] = {}
+        for kind in kinds:
+            if kind.many:
+                for stem, doc in self.folder(base / kind.source).items():
+                    docs[(kind.name, stem)] = doc
+                continue
+            path = base / kind.source
+            if path.is_file():
+                doc = self.read(path)
+                if doc is not None:
+                    docs[(kind.name, "")] = doc
+            elif kind.missing_hint:
+                self.problems.append(Problem(self.rel(path), 0, 0, f"{path.name} is missing", kind.missing_hint.format(id=ident)))
+        return docs
+
+    def folder(self, folder: Path) -> dict[str, Document]:
         docs: dict[str, Document] = {}
         if not folder.is_dir():
             return docs
@@ -286,53 +301,64 @@ def load_content(content_dir: Path, display_root: Path, only: set[str] | None = 
             if path.name.startswith(".") or path.is_dir():
                 continue
             if path.suffix not in (".yaml", ".yml"):
-                errors.append(OpsdocsError(rel(path), 0, 0, "not a YAML file", "content files end in .yaml"))
+                self.problems.append(Problem(self.rel(path), 0, 0, "not a YAML file", "content files end in .yaml"))
                 continue
-            bad = check_id(path.stem, rel(path))
+            bad = check_id(path.stem, self.rel(path))
             if bad:
-                errors.append(bad)
+                self.problems.append(bad)
                 continue
-            doc = read(path)
+            doc = self.read(path)
             if doc is not None:
                 docs[path.stem] = doc
         return docs
 
+    def pages(self, pages_dir: Path) -> dict[str, str]:
+        pages: dict[str, str] = {}
+        if pages_dir.is_dir():
+            for path in sorted(pages_dir.rglob("*.md")):
+                if path.is_file():
+                    try:
+                        pages[path.relative_to(pages_dir).as_posix()] = read_text(path, self.rel(path))
+                    except ContentErrors as exc:
+                        self.problems.extend(exc.problems)
+        return pages
+
+
+def engagement_folders(content_dir: Path) -> list[Path]:
+    """The engagement folders, by id (names that are no id are reported when the folder is read)."""
+    root = content_dir / "engagements"
+    if not root.is_dir():
+        return []
+    return [f for f in sorted(root.iterdir()) if f.is_dir() and not f.name.startswith(".")]
+
+
+def load_engagement(folder: Path, kinds: Iterable, display_root: Path) -> tuple[RawEngagement | None, list[Problem]]:
+    """Read one engagement folder's documents."""
+    reader = _Reader(display_root)
+    bad = check_id(folder.name, reader.rel(folder))
+    if bad:
+        return None, [bad]
+    return RawEngagement(folder.name, reader.documents(folder, kinds, folder.name)), reader.problems
+
+
+def load_content(content_dir: Path, display_root: Path, kinds: Iterable, only: set[str] | None = None) -> tuple[RawContent, list[Problem]]:
+    """Read the content tree (with `only`, just those engagement folders); collect every file's problems.
+
+    `kinds` are the document kinds (model.kinds.KINDS): where each one's files are.
+    """
+    reader = _Reader(display_root)
     if not content_dir.is_dir():
-        raise OpsdocsError(rel(content_dir), 0, 0, "the content folder does not exist", "pass --content DIR, or run 'opsdocs init' to start a project")
-    site_path = content_dir / "site.yaml"
-    site = read(site_path) if site_path.is_file() else None
-    if not site_path.is_file():
-        errors.append(OpsdocsError(rel(site_path), 0, 0, "site.yaml is missing", "every content folder starts with site.yaml: the consultancy's name, the site title and the currency"))
-    handbook = content_dir / "handbook"
-    phases = read_folder(handbook / "phases")
-    pricing_path = handbook / "pricing.yaml"
-    pricing = read(pricing_path) if pricing_path.is_file() else None
-    pages: dict[str, str] = {}
-    pages_dir = handbook / "pages"
-    if pages_dir.is_dir():
-        for path in sorted(pages_dir.rglob("*.md")):
-            if path.is_file():
-                try:
-                    pages[path.relative_to(pages_dir).as_posix()] = read_text(path, rel(path))
-                except OpsdocsError as exc:
-                    errors.append(exc)
+        raise OpsdocsError(f"{reader.rel(content_dir)}: the content folder does not exist",
+                           "pass --content DIR, or run 'opsdocs init' to start a project")
+    kinds = list(kinds)
+    documents = reader.documents(content_dir, [k for k in kinds if k.scope == "site"])
+    pages = reader.pages(content_dir / "handbook" / "pages")
     engagements: dict[str, RawEngagement] = {}
-    eng_root = content_dir / "engagements"
-    if eng_root.is_dir():
-        for folder in sorted(eng_root.iterdir()):
-            if not folder.is_dir() or folder.name.startswith(".") or (only is not None and folder.name not in only):
-                continue
-            bad = check_id(folder.name, rel(folder))
-            if bad:
-                errors.append(bad)
-                continue
-            eng_path = folder / "engagement.yaml"
-            if not eng_path.is_file():
-                errors.append(OpsdocsError(rel(eng_path), 0, 0, "engagement.yaml is missing", f"every folder under engagements/ is one engagement; run 'opsdocs new engagement {folder.name}'"))
-            engagements[folder.name] = RawEngagement(
-                folder.name,
-                read(eng_path) if eng_path.is_file() else None,
-                read_folder(folder / "runbooks"),
-                read_folder(folder / "incidents"),
-            )
-    return RawContent(content_dir, site, phases, pricing, pages, engagements), errors
+    for folder in engagement_folders(content_dir):
+        if only is not None and folder.name not in only:
+            continue
+        raw, problems = load_engagement(folder, [k for k in kinds if k.scope == "engagement"], display_root)
+        reader.problems.extend(problems)
+        if raw is not None:
+            engagements[raw.id] = raw
+    return RawContent(content_dir, documents, pages, engagements), reader.problems

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Content, EngagementData
+from .model import Content, EngagementData, models_of
+from .model.kinds import Kind, kinds_in
 
 
 @dataclass(frozen=True)
@@ -39,55 +40,60 @@ class Plan:
     pages: list[Page]
     folders: dict[str, Folder]
 
+    def extend(self, other: "Plan") -> None:
+        self.pages.extend(other.pages)
+        self.folders.update(other.folders)
+
+
+def plan_documents(kind: Kind, owner: object, base: str, context: dict[str, Any], tags: tuple[str, ...] = ()) -> Plan:
+    """The pages of one document kind: a folder (with its index page, if the kind has one) and a page per document."""
+    folder = kind.page_dir(base)
+    pages: list[Page] = []
+    if kind.index_template:
+        pages.append(Page(f"{folder}/index.md", kind.index_template, kind.label, 1, context, None, tags))
+    models = models_of(owner, kind)
+    order = sorted(models.items(), key=lambda kv: kind.order(*kv) if kind.order else kv[0], reverse=kind.reverse)
+    first = 2 if kind.index_template else 1
+    for n, (ident, model) in enumerate(order, start=first):
+        path = f"{folder}/{ident}.md" if kind.many else f"{folder}/{kind.name}.md"
+        position = getattr(model, "position", n) if kind.scope == "site" and kind.many else n
+        pages.append(Page(path, kind.page_template, model.title, position, {**context, kind.name: model, kind.id_var: ident},
+                          getattr(model, "description", None) if kind.scope == "site" else None, tags + kind.tags(model)))
+    folders = {folder: Folder(folder, kind.label, kind.position)} if pages else {}
+    return Plan(pages, folders)
+
 
 def plan_handbook(content: Content, summaries: list) -> Plan:
     """The pages that are not one engagement's: home, handbook, templates, portfolio."""
-    pages: list[Page] = []
-    folders: dict[str, Folder] = {}
     site = content.site
-    pages.append(Page("index.md", "home.md.j2", "Home", 1, {"content": content, "summaries": summaries}, site.site.description))
-    if content.phases:
-        folders["phases"] = Folder("phases", "Phases", 2)
-        for pid, phase in sorted(content.phases.items(), key=lambda kv: (kv[1].position, kv[0])):
-            pages.append(Page(f"phases/{pid}.md", "phase.md.j2", phase.title, phase.position, {"phase": phase, "id": pid}, phase.description))
-    if content.pricing is not None:
-        folders["delivery"] = Folder("delivery", "Delivery", 3)
-        pages.append(Page("delivery/pricing.md", "pricing.md.j2", content.pricing.title, 1, {"pricing": content.pricing}))
-    folders["templates"] = Folder("templates", "Templates", 4)
-    pages.append(Page("templates/operate-template.md", "operate-template.md.j2", "Operate Template", 1, {},
-                      "The blank operate plan to fill in for a new client"))
+    plan = Plan([Page("index.md", "home.md.j2", "Home", 1, {"content": content, "summaries": summaries}, site.site.description)], {})
+    for kind in kinds_in("site"):
+        if kind.page_template:
+            plan.extend(plan_documents(kind, content, "", {}))
+    plan.folders["templates"] = Folder("templates", "Templates", 4)
+    plan.pages.append(Page("templates/operate-template.md", "operate-template.md.j2", "Operate Template", 1, {},
+                           "The blank operate plan to fill in for a new client"))
     if summaries:
-        folders["engagements"] = Folder("engagements", "Engagements", 5)
-        pages.append(Page("engagements/index.md", "portfolio.md.j2", "Portfolio", 1, {"summaries": summaries},
-                          "Every engagement's operations figures side by side"))
-    return Plan(pages, folders)
+        plan.folders["engagements"] = Folder("engagements", "Engagements", 5)
+        plan.pages.append(Page("engagements/index.md", "portfolio.md.j2", "Portfolio", 1, {"summaries": summaries},
+                               "Every engagement's operations figures side by side"))
+    return plan
 
 
 def plan_engagement(data: EngagementData, position: int) -> Plan:
-    """One engagement's pages: overview, operate plan, runbooks, post-mortems, terms."""
-    pages: list[Page] = []
+    """One engagement's pages: overview, operate plan, a folder for each kind of document in it, terms."""
     base = f"engagements/{data.id}"
     ctx = {"data": data, "e": data.engagement, "id": data.id}
-    folders = {
-        base: Folder(base, data.title, position),
-        f"{base}/runbooks": Folder(f"{base}/runbooks", "Runbooks", 3),
-        f"{base}/postmortems": Folder(f"{base}/postmortems", "Post-mortems", 4),
-    }
     tags = (data.engagement.client.name,)
-    pages.append(Page(f"{base}/index.md", "engagement/overview.md.j2", data.title, 1, ctx,
-                      f"Operations handover for {data.engagement.system.name}", tags))
-    pages.append(Page(f"{base}/operate.md", "engagement/operate.md.j2", "Operate plan", 2, ctx, None, tags))
-    pages.append(Page(f"{base}/runbooks/index.md", "engagement/runbooks.md.j2", "Runbooks", 1, ctx, None, tags))
-    for m, (rid, runbook) in enumerate(sorted(data.runbooks.items(), key=lambda kv: (kv[1].title, kv[0])), start=2):
-        pages.append(Page(f"{base}/runbooks/{rid}.md", "engagement/runbook.md.j2", runbook.title, m,
-                          {**ctx, "runbook": runbook, "rid": rid}, None, tags + ("runbook",)))
-    pages.append(Page(f"{base}/postmortems/index.md", "engagement/postmortems.md.j2", "Post-mortems", 1, ctx, None, tags))
-    newest_first = sorted(data.incidents.items(), key=lambda kv: (kv[1].started_at, kv[0]), reverse=True)
-    for m, (iid, incident) in enumerate(newest_first, start=2):
-        pages.append(Page(f"{base}/postmortems/{iid}.md", "engagement/postmortem.md.j2", incident.title, m,
-                          {**ctx, "incident": incident, "iid": iid}, None, tags + ("post-mortem", incident.severity)))
-    pages.append(Page(f"{base}/terms.md", "engagement/terms.md.j2", "Engagement terms", 5, ctx, None, tags))
-    return Plan(pages, folders)
+    plan = Plan([
+        Page(f"{base}/index.md", "engagement/overview.md.j2", data.title, 1, ctx, f"Operations handover for {data.engagement.system.name}", tags),
+        Page(f"{base}/operate.md", "engagement/operate.md.j2", "Operate plan", 2, ctx, None, tags),
+    ], {base: Folder(base, data.title, position)})
+    for kind in kinds_in("engagement"):
+        if kind.page_template:
+            plan.extend(plan_documents(kind, data, base, ctx, tags))
+    plan.pages.append(Page(f"{base}/terms.md", "engagement/terms.md.j2", "Engagement terms", 5, ctx, None, tags))
+    return plan
 
 
 def engagement_positions(ids) -> dict[str, int]:
@@ -102,7 +108,5 @@ def plan_site(content: Content, summaries: list | None = None) -> Plan:
     plan = plan_handbook(content, summaries)
     positions = engagement_positions(content.engagements)
     for eid, data in sorted(content.engagements.items()):
-        part = plan_engagement(data, positions[eid])
-        plan.pages.extend(part.pages)
-        plan.folders.update(part.folders)
+        plan.extend(plan_engagement(data, positions[eid]))
     return plan

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+AUDIENCES = ("client", "internal")  # 'client' leaves out internal notes and items
+EXPORT_FORMATS = ("md", "html", "pdf")
+PAPERS = {"a4": "A4", "letter": "letter"}
+# The as-of date when the content holds no date at all (nothing resolved, nothing tested yet).
+EPOCH = date(1970, 1, 1)
 
 
 def starter_dir() -> Path:
@@ -58,13 +65,20 @@ class Project:
                 return mermaid
         return None
 
-    def engine_assets(self, engine: str) -> dict[str, bytes]:
-        """Files an engine's pages need from npm packages, served from the site itself (offline)."""
-        mermaid = self.mermaid_js()
-        if engine != "mkdocs" or mermaid is None:
-            return {}
-        return {"javascripts/mermaid.min.js": mermaid.read_bytes()}
-
     def protected(self) -> list[Path]:
         """Folders an output folder may never be, or contain: the content, the project, the templates."""
         return [self.content_dir, self.root, self.root / "templates"]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """The options of one build (or export, or preview)."""
+
+    targets: tuple[str, ...] = ("mkdocs",)
+    out: Path | None = None
+    site_dir: Path | None = None
+    html: bool = True
+    engagement: str | None = None
+    templates: Path | None = None
+    audience: str = "client"
+    as_of: date | None = None

@@ -6,15 +6,18 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import jinja2
 
 from .compute import allowed_downtime
-from .errors import OpsdocsError
-from .escape import Escaper, Safe, codeblock
+from .errors import ContentErrors
+from .escape import Safe, codeblock
 from .model.types import MarkdownText
+
+if TYPE_CHECKING:
+    from .targets import Engine
 
 DEFAULT_PREFIX = "!default/"
 
@@ -73,8 +76,9 @@ class TieredLoader(jinja2.BaseLoader):
         return sorted(names)
 
 
-def make_environment(tiers: list[Path], escaper: Escaper, display: Callable[[Path], str]) -> jinja2.Environment:
+def make_environment(tiers: list[Path], engine: "Engine", display: Callable[[Path], str]) -> jinja2.Environment:
     """A Jinja environment whose every `{{ value }}` from content goes through the engine's escaper."""
+    escaper = engine.escaper
 
     def finalize(value: Any) -> str:
         if isinstance(value, Safe):
@@ -96,7 +100,7 @@ def make_environment(tiers: list[Path], escaper: Escaper, display: Callable[[Pat
         return escaper.text(str(value))
 
     env = jinja2.Environment(
-        loader=TieredLoader(tiers, (escaper.name, "common"), display),
+        loader=TieredLoader(tiers, engine.template_folders, display),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
@@ -122,33 +126,25 @@ def make_environment(tiers: list[Path], escaper: Escaper, display: Callable[[Pat
         raw=lambda v, replacement=None: Safe(str(v) if replacement is None else replacement),
         row=lambda cells: Safe("| " + " | ".join(c if isinstance(c, Safe) else escaper.text(str(c)) for c in cells) + " |"),
     )
-    env.globals["engine"] = escaper.name
-    env.globals["admonition"] = lambda kind, title, body: admonition(escaper, kind, title, body)
-    env.globals["draft_banner"] = lambda status, what: draft_banner(escaper, status, what)
+    env.globals["engine"] = engine.name
+    env.globals["admonition"] = lambda kind, title, body: admonition(engine, kind, title, body)
+    env.globals["draft_banner"] = lambda status, what: draft_banner(engine, status, what)
     return env
 
 
-def admonition(escaper: Escaper, kind: str, title: str, body: str) -> Safe:
+def admonition(engine: "Engine", kind: str, title: str, body: str) -> Safe:
     """A callout box in the engine's own syntax. `body` is Markdown the template built."""
     if isinstance(body, MarkdownText):
-        body = escaper.markdown(body)
-    body = str(body).strip("\n")
-    if escaper.callout == "docusaurus":
-        return Safe(f":::{kind}[{escaper.text(title)}]\n\n{body}\n\n:::")
-    if escaper.callout == "blockquote":
-        quoted = "\n".join(f"> {line}" if line else ">" for line in body.split("\n"))
-        return Safe(f"> **{escaper.text(title)}**\n>\n{quoted}")
-    indented = "\n".join(f"    {line}" if line else "" for line in body.split("\n"))
-    label = escaper.text(title).replace('"', "&quot;")
-    return Safe(f'!!! {kind} "{label}"\n\n{indented}')
+        body = engine.escaper.markdown(body)
+    return Safe(engine.callout(kind, engine.escaper.text(title), str(body).strip("\n")))
 
 
-def draft_banner(escaper: Escaper, status: str, what: str) -> Safe:
+def draft_banner(engine: "Engine", status: str, what: str) -> Safe:
     """A visible banner on pages of documents that are not finished, or nothing."""
     if status == "draft":
-        return admonition(escaper, "warning", "Draft", f"This {what} is a draft: parts of it are still placeholders (TODO).")
+        return admonition(engine, "warning", "Draft", f"This {what} is a draft: parts of it are still placeholders (TODO).")
     if status == "in-review":
-        return admonition(escaper, "note", "In review", f"This {what} is in review; its findings may still change.")
+        return admonition(engine, "note", "In review", f"This {what} is in review; its findings may still change.")
     return Safe("")
 
 
@@ -231,10 +227,10 @@ def format_money(value: Decimal | float | int | None, currency: str) -> str:
     return f"{format_number(value)} {currency}"
 
 
-def template_error(exc: Exception, display: Callable[[Path], str]) -> OpsdocsError:
+def template_error(exc: Exception) -> ContentErrors:
     """A Jinja error as `templates/...:line: message`."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return OpsdocsError(exc.filename or exc.name or "<template>", exc.lineno or 0, 0, f"template syntax error: {exc.message}")
+        return ContentErrors.at(exc.filename or exc.name or "<template>", exc.lineno or 0, 0, f"template syntax error: {exc.message}")
     filename, line = "templates", 0
     tb = exc.__traceback__
     while tb is not None:  # Jinja maps template frames to the template's file and line
@@ -242,7 +238,29 @@ def template_error(exc: Exception, display: Callable[[Path], str]) -> OpsdocsErr
             filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
         tb = tb.tb_next
     if isinstance(exc, jinja2.TemplateNotFound):
-        return OpsdocsError(filename, line, 0, f"template not found: {exc.name}", "check the name in {% extends %} or {% include %}")
+        return ContentErrors.at(filename, line, 0, f"template not found: {exc.name}", "check the name in {% extends %} or {% include %}")
     if isinstance(exc, jinja2.UndefinedError):
-        return OpsdocsError(filename, line, 0, f"undefined name in template: {exc.message}", "check the spelling against the data the page receives")
-    return OpsdocsError(filename, line, 0, f"template error: {exc}")
+        return ContentErrors.at(filename, line, 0, f"undefined name in template: {exc.message}", "check the spelling against the data the page receives")
+    return ContentErrors.at(filename, line, 0, f"template error: {exc}")
+
+
+def template_sources(tiers: list[Path], project: Any, given: bool) -> list[tuple[str, str, str, str]]:
+    """Every template each engine (and `opsdocs new`) uses: (engine, name, tier, file).
+
+    The tier is '--templates' (the first tier when `given`), 'project' or 'shipped'.
+    """
+    from .targets import engines
+
+    labels: dict[Path, str] = {}
+    for tier in tiers:
+        label = "--templates" if given and tier == tiers[0] else ("project" if tier == project.root / "templates" else "shipped")
+        labels.setdefault(tier.resolve(), label)
+    labels[tiers[-1].resolve()] = "shipped"
+    folders = [(name, engine.template_folders) for name, engine in engines().items()] + [("scaffold", ("scaffold",))]
+    rows = []
+    for engine, subfolders in folders:
+        loader = TieredLoader(tiers, subfolders, project.rel)
+        for name in loader.list_templates():
+            index, path = loader.origin(name)  # type: ignore[misc]
+            rows.append((engine, name, labels[loader.tiers[index]], project.rel(path)))
+    return rows

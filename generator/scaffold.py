@@ -16,8 +16,9 @@ import jinja2
 
 from .errors import OpsdocsError
 from .escape import Safe, yaml_scalar
-from .load import ID_RE
+from .load import ID_RE, ID_RULE
 from .model import Content, EngagementData
+from .model.kinds import KIND, kinds_in
 from .model.types import _email, _money, _timezone, _url
 from .render import TieredLoader, template_error
 
@@ -38,7 +39,7 @@ class Question:
 def parse_id(text: str) -> str:
     text = text.strip()
     if not ID_RE.match(text):
-        raise ValueError("use lowercase letters, digits and '-', starting with a letter or digit, at most 64 characters")
+        raise ValueError(ID_RULE)
     return text
 
 
@@ -189,7 +190,7 @@ class Scaffold:
         try:
             return self.env.get_template(name).render(**values)
         except (jinja2.TemplateError, TypeError) as exc:
-            raise template_error(exc, self.display) from None
+            raise template_error(exc) from None
 
 
 def _yaml_value(value: Any) -> str:
@@ -204,15 +205,26 @@ def _yaml_value(value: Any) -> str:
     return yaml_scalar(value, flow=True)
 
 
+def new_document(scaffold: Scaffold, kind_name: str, eid: str, ident: str = "", **values: Any) -> NewFile:
+    """One engagement document of a kind, from the kind's skeleton, where the kind's files live."""
+    kind = KIND[kind_name]
+    rel = f"engagements/{eid}/{kind.source_rel(ident)}"
+    schema_dir = "/".join([".."] * (rel.count("/") + 1) + ["schemas"])  # from the file, up to the project
+    return NewFile(rel, scaffold.render(str(kind.scaffold), schema_dir=Safe(schema_dir), **values))
+
+
+def engagement_folders(eid: str) -> list[str]:
+    """The folders of a new engagement: one for each kind of document it holds many of."""
+    return [f"engagements/{eid}/{kind.source}" for kind in kinds_in("engagement") if kind.many]
+
+
 def new_engagement(scaffold: Scaffold, eid: str, answers: dict, currency: str) -> NewFile:
-    text = scaffold.render("engagement.yaml.j2", schema_dir=Safe("../../../schemas"), currency=currency, **answers)
-    return NewFile(f"engagements/{eid}/engagement.yaml", text)
+    return new_document(scaffold, "engagement", eid, currency=currency, **answers)
 
 
 def new_runbook(scaffold: Scaffold, data: EngagementData, rid: str, answers: dict) -> NewFile:
     known = [a.id for a in data.engagement.operate.monitor.alerts]
-    text = scaffold.render("runbook.yaml.j2", schema_dir=Safe("../../../../schemas"), known_alerts=known, **answers)
-    return NewFile(f"engagements/{data.id}/runbooks/{rid}.yaml", text)
+    return new_document(scaffold, "runbook", data.id, rid, known_alerts=known, **answers)
 
 
 def incident_id(answers: dict, timezone: str) -> str:
@@ -234,9 +246,8 @@ def new_incident(scaffold: Scaffold, data: EngagementData, iid: str, answers: di
         local = moment.astimezone(zone)
         at = local.strftime("%H:%M") if local.date() == day else local.isoformat()
         timeline.append((at, f"{event} (TODO: say what happened)"))
-    text = scaffold.render(
-        "incident.yaml.j2",
-        schema_dir=Safe("../../../../schemas"),
+    return new_document(
+        scaffold, "incident", data.id, iid,
         severities=[s.id for s in data.engagement.operate.fix.severity_levels],
         slos=[s.id for s in data.engagement.operate.monitor.slos],
         alerts=data.engagement.operate.monitor.alerts,
@@ -246,14 +257,13 @@ def new_incident(scaffold: Scaffold, data: EngagementData, iid: str, answers: di
         timeline=timeline,
         **{k: (v.astimezone(zone).isoformat() if isinstance(v, datetime) else v) for k, v in answers.items()},
     )
-    return NewFile(f"engagements/{data.id}/incidents/{iid}.yaml", text)
 
 
 def check_new_id(value: str, what: str) -> str:
     try:
         return parse_id(value)
     except ValueError as exc:
-        raise OpsdocsError(value, 0, 0, f"'{value}' is not a valid {what} id", str(exc)) from None
+        raise OpsdocsError(f"'{value}' is not a valid {what} id", str(exc)) from None
 
 
 def init_questions() -> list[Question]:

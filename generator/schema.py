@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 from .errors import OpsdocsError
-from .model import DOCUMENT_MODELS
+from .model.kinds import KIND, KINDS
 
 
 def document_schema(kind: str) -> dict:
-    model = DOCUMENT_MODELS[kind]
+    model = KIND[kind].model
     schema = model.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"opsdocs {kind} document"
@@ -22,9 +22,9 @@ def write_schemas(out_dir: Path) -> list[Path]:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OpsdocsError(str(out_dir), 0, 0, f"cannot create the folder: {exc.strerror}") from None
+        raise OpsdocsError(f"{out_dir}: cannot create the folder: {exc.strerror}") from None
     written = []
-    for kind in sorted(DOCUMENT_MODELS):
+    for kind in sorted(k.name for k in KINDS):
         path = out_dir / f"{kind}.schema.json"
         path.write_text(json.dumps(document_schema(kind), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(path)

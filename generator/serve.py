@@ -11,9 +11,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 
-from .build import BuildOptions
-from .errors import ContentErrors, OpsdocsError
-from .project import Project
+from .errors import OpsdocsError
+from .project import BuildOptions, Project
 
 
 def serve(project: Project, options: BuildOptions, host: str, port: int, progress: Callable[[str], None]) -> None:
@@ -23,7 +22,7 @@ def serve(project: Project, options: BuildOptions, host: str, port: int, progres
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.livereload import LiveReloadServer
 
-    from .rebuild import build_site
+    from .build import build_site
 
     work = project.root / ".opsdocs-cache" / "serve"
     options = replace(options, targets=("mkdocs",), html=True, out=work / "docs", site_dir=work / "site")
@@ -31,10 +30,10 @@ def serve(project: Project, options: BuildOptions, host: str, port: int, progres
     def rebuild() -> None:
         try:
             build_site(project, options, progress)
-        except (ContentErrors, OpsdocsError) as exc:
+        except OpsdocsError as exc:
             # Reported, and not raised: MkDocs' server would hold every request until a build succeeds.
             # The site folder was not touched, so the last good site goes on being served.
-            progress(exc.format() if isinstance(exc, ContentErrors) else str(exc))
+            progress(exc.format())
             progress("serve: the last good site is still served; save a fix to rebuild")
 
     progress("serve: first build")

@@ -23,19 +23,19 @@ def check_output_dir(out_dir: Path, protected: list[Path]) -> None:
     """
     out = out_dir.resolve()
     if out == Path(out.anchor):
-        raise OpsdocsError(str(out_dir), 0, 0, "refusing to write output to the file system root")
+        raise OpsdocsError(f"{out_dir}: refusing to write output to the file system root")
     content, *others = [p.resolve() for p in protected]
     for keep in (content, *others):
         if out == keep or out in keep.parents:
-            raise OpsdocsError(str(out_dir), 0, 0, f"refusing to write output over {keep}", "choose an output folder of its own, e.g. --out docs")
+            raise OpsdocsError(f"{out_dir}: refusing to write output over {keep}", "choose an output folder of its own, e.g. --out docs")
     if content in out.parents:
-        raise OpsdocsError(str(out_dir), 0, 0, "refusing to write output into the content folder", "choose an output folder outside it, e.g. --out docs")
+        raise OpsdocsError(f"{out_dir}: refusing to write output into the content folder", "choose an output folder outside it, e.g. --out docs")
     if out.exists():
         if not out.is_dir():
-            raise OpsdocsError(str(out_dir), 0, 0, "the output path exists and is not a folder")
+            raise OpsdocsError(f"{out_dir}: the output path exists and is not a folder")
         if any(out.iterdir()) and not (out / MARKER).is_file():
             raise OpsdocsError(
-                str(out_dir), 0, 0, "the output folder is not empty and was not made by opsdocs",
+                f"{out_dir}: the output folder is not empty and was not made by opsdocs",
                 f"opsdocs only replaces folders that carry its {MARKER} file; empty it or choose another --out",
             )
 
@@ -124,28 +124,34 @@ def write_new_files(root: Path, files: dict[str, bytes], force: bool = False) ->
     existing = [path for path, _ in targets if path.exists()]
     if existing and not force:
         names = ", ".join(str(p) for p in existing[:3]) + (" …" if len(existing) > 3 else "")
-        raise OpsdocsError(str(existing[0]), 0, 0, f"refusing to overwrite {names}", "pass --force to replace it, or choose another id")
+        raise OpsdocsError(f"refusing to overwrite {names}", "pass --force to replace it, or choose another id")
     for path, data in targets:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(tmp, path)  # atomic: a reader sees the old file or the whole new one
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, data)
     return [path for path, _ in targets]
+
+
+def make_folders(root: Path, rels: list[str]) -> None:
+    """Create empty folders under `root` (for a new engagement's documents)."""
+    for rel in rels:
+        (root / rel).mkdir(parents=True, exist_ok=True)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace one file in one step: a reader sees the old file or the whole new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def write_in_place(out_dir: Path, changed: dict[str, bytes], removed: list[str]) -> None:
     """Update a tree file by file: each changed file replaced atomically, each removed one deleted."""
     for rel in sorted(changed):
-        path = out_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(handle, "wb") as out:
-            out.write(changed[rel])
-        os.replace(tmp, path)
+        write_atomic(out_dir / rel, changed[rel])
     for rel in removed:
         (out_dir / rel).unlink(missing_ok=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import read_content
+from generator.pipeline import read_content
 from generator.cli import cli
 from generator.project import Project
 from tests.browser import OPEN_SHADOW_ROOTS, chromium_path, launch

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import BuildOptions, read_content, render_target
+from generator.pipeline import render_site
+from generator.project import BuildOptions
 from generator.cli import cli
 from generator.project import Project
 from tests.conftest import EXAMPLE, ROOT
@@ -31,7 +32,7 @@ PAGE_KINDS = [
 
 def rendered_example(target: str) -> dict[str, bytes]:
     project = Project(root=ROOT, content_dir=EXAMPLE)
-    return render_target(project, read_content(project).content, target, BuildOptions(targets=(target,))).files
+    return render_site(project, target, BuildOptions(targets=(target,))).files
 
 
 def compare_golden(target: str, files: dict[str, bytes], update: bool) -> None:

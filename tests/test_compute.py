@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from generator.build import read_content
+from generator.pipeline import read_content
 from generator.compute import (
     action_ledger, allowed_downtime, coverage_gaps, elapsed, engagement_costs, incident_figures,
     incidents_per_month, newest_date, slo_budgets,

@@ -200,7 +200,7 @@ def _routes(docs: Path) -> list[str]:
 def test_docusaurus_pages_in_a_browser(hostile_docs, docusaurus_builds) -> None:
     """Every page loads with no console error and no failed request; the nav reaches every engagement;
     nothing internal shows; and, on the hostile engagement's pages, no script of the content ran."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from tests.browser import chromium_path, launch
     from tests.serve import serve
@@ -229,10 +229,11 @@ def test_docusaurus_pages_in_a_browser(hostile_docs, docusaurus_builds) -> None:
             page.wait_for_load_state()
             page.wait_for_url(f"**/engagements/{eid}")
             if title:
-                assert page.locator("h1").first.inner_text() == title
+                expect(page.locator("h1").first).to_have_text(title)
             page.locator(".menu a", has_text="Operate plan").first.click()
             page.wait_for_url(f"**/engagements/{eid}/operate")
-            assert page.locator("h1").first.inner_text() == "Operate plan"
+            # The address changes before the new page is drawn: wait for its heading, not just the URL.
+            expect(page.locator("h1").first).to_have_text("Operate plan")
         # Leaving a page cancels the scripts it was still prefetching: that is not a failure.
         assert [p for p in problems if "ERR_ABORTED" not in p] == []
         browser.close()

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import BuildOptions, export_handover
+from generator.export import export_handover
+from generator.project import BuildOptions
 from generator.cli import cli
 from generator.project import Project
 from tests.browser import chromium_path
@@ -105,7 +106,7 @@ def test_pdf_pages_text_and_no_mermaid_source(html_and_pdf: dict[str, Path]) -> 
     assert 15 <= pages <= 60, pages
     assert "A4" in info
     text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
-    from generator.build import read_content
+    from generator.pipeline import read_content
 
     data = read_content(Project(ROOT, EXAMPLE)).content.engagements["kestrel-shop"]
     for runbook in data.runbooks.values():

@@ -69,8 +69,16 @@ def file_deleted(p: Path) -> None:
 
 
 def newest_incident_deleted(p: Path) -> None:
-    # The date the figures are computed for moves back with it, so every page is built again.
+    # The date the engagement's figures are computed for moves back with it: all its pages change.
     (p / KESTREL / "incidents/2026-10-03-payment-webhook-backlog.yaml").unlink()
+
+
+def engagement_added(p: Path) -> None:
+    """A second client, whose newest incident is later than anything of the first."""
+    copy = p / "content/engagements/aaa-first"  # sorts before kestrel-shop: every engagement after it moves down
+    shutil.copytree(p / KESTREL, copy)
+    incident = copy / "incidents/2026-10-03-payment-webhook-backlog.yaml"
+    incident.write_text(incident.read_text(encoding="utf-8").replace("2026-10-03", "2026-11-20"), encoding="utf-8")
 
 
 def template_edit(p: Path) -> None:
@@ -94,6 +102,7 @@ SCENARIOS: dict[str, Callable[[Path], None]] = {
     "file added": file_added,
     "file deleted": file_deleted,
     "newest incident deleted": newest_incident_deleted,
+    "engagement added": engagement_added,
     "template edit": template_edit,
     "handbook edit": handbook_edit,
     "touched only": touched_only,
@@ -113,7 +122,7 @@ def built(tmp_path: Path) -> Path:
 def test_incremental_equals_full(built: Path, tmp_path: Path, scenario: str) -> None:
     SCENARIOS[scenario](built)
     output = build(built)
-    full = scenario in ("template edit", "handbook edit", "newest incident deleted")
+    full = scenario in ("template edit", "handbook edit")
     assert ("(incremental)" in output) is not full
     assert tree(built / "out") == full_build(built, tmp_path)
 
@@ -165,3 +174,13 @@ def test_docusaurus_incremental_equals_full(tmp_path: Path) -> None:
     file_added(project)
     assert "(incremental)" in build(project, "--target", "docusaurus")
     assert tree(project / "out") == full_build(project, tmp_path, "--target", "docusaurus")
+
+
+def test_another_engagement_leaves_one_clients_pages_as_they_were(built: Path) -> None:
+    """A client's pages depend on its own data alone: its figures are as of its own newest date."""
+    before = tree(built / "out/engagements/kestrel-shop")
+    engagement_added(built)
+    shutil.rmtree(built / ".opsdocs-cache")  # a full build, not a recalled one
+    build(built)
+    assert tree(built / "out/engagements/kestrel-shop") == before
+    assert "2026-11-20" in (built / "out/engagements/aaa-first/operate.md").read_text()

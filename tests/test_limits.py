@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import BuildOptions, read_content, render_target
+from generator.pipeline import render_site
+from generator.project import BuildOptions
 from generator.cli import cli
 from generator.project import Project
 
@@ -56,6 +57,6 @@ def test_ten_thousand_items_and_a_megabyte_string_build(project: Path) -> None:
     assert code == 0, output
     assert peak < 300 * 1024 * 1024
     p = Project(project, project / "content")
-    files = render_target(p, read_content(p).content, "mkdocs", BuildOptions()).files
+    files = render_site(p, "mkdocs", BuildOptions()).files
     page = files["engagements/kestrel-shop/runbooks/checkout-errors.md"].decode()
     assert "Symptom number 9999" in page and len(page) > 1_000_000

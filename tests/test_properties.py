@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from generator.build import BuildOptions, read_content, render_target
+from generator.pipeline import read_content, render_site
+from generator.project import BuildOptions
 from generator.cli import cli
 from generator.load import load_yaml
 from generator.project import Project
@@ -75,9 +76,9 @@ def project_with(tree: dict) -> tuple[tempfile.TemporaryDirectory, Project]:
 def test_random_valid_engagements_render_in_both_targets(tree: dict) -> None:
     holder, project = project_with(tree)
     with holder:
-        content = read_content(project).content
+        read_content(project)
         for target in ("mkdocs", "docusaurus"):
-            files = render_target(project, content, target, BuildOptions(targets=(target,))).files
+            files = render_site(project, target, BuildOptions(targets=(target,))).files
             assert any(p.startswith("engagements/random-client/") for p in files)
             assert broken_links(files) == []
             COVERAGE[f"{target} trees rendered"] += 1

@@ -7,24 +7,15 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import OpsdocsError, did_you_mean
-from ..load import Document, RawContent
+from ..errors import Problem, did_you_mean
+from ..load import Document, RawContent, RawEngagement
 from .engagement import Engagement
 from .incident import Incident
+from .kinds import KIND, DocKey, Kind, kinds_in
 from .runbook import Runbook
 from .site import Phase, Pricing, Site
 
 M = TypeVar("M", bound=BaseModel)
-
-# The document kinds that have a JSON Schema for editors, by schema file name.
-DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
-    "engagement": Engagement,
-    "runbook": Runbook,
-    "incident": Incident,
-    "site": Site,
-    "phase": Phase,
-    "pricing": Pricing,
-}
 
 
 @dataclass(frozen=True)
@@ -35,16 +26,11 @@ class EngagementData:
     engagement: Engagement
     runbooks: dict[str, Runbook]
     incidents: dict[str, Incident]
-    sources: dict[str, Document] = field(default_factory=dict, repr=False, compare=False)
+    sources: dict[DocKey, Document] = field(default_factory=dict, repr=False, compare=False)
 
-    def documents(self) -> list[tuple[Document, BaseModel | None]]:
-        """Each file of the engagement with its model (None where the file did not validate)."""
-        models = {"engagement": {"": self.engagement}, "runbook": self.runbooks, "incident": self.incidents}
-        result = []
-        for key, doc in self.sources.items():
-            kind, _, ident = key.partition(":")
-            result.append((doc, models[kind].get(ident)))
-        return result
+    def documents(self) -> list[tuple[Kind, Document, BaseModel | None]]:
+        """Each file of the engagement with its kind and model (None where the file did not validate)."""
+        return documents_of(self, self.sources)
 
     @property
     def title(self) -> str:
@@ -61,11 +47,32 @@ class Content:
     pricing: Pricing | None
     pages: dict[str, str]
     engagements: dict[str, EngagementData]
-    sources: dict[str, Document] = field(default_factory=dict, repr=False, compare=False)
+    sources: dict[DocKey, Document] = field(default_factory=dict, repr=False, compare=False)
+
+    def documents(self) -> list[tuple[Kind, Document, BaseModel | None]]:
+        """Each file of the handbook (site.yaml too) with its kind and model."""
+        return documents_of(self, self.sources)
 
 
-def validate_document(doc: Document, model: type[M], errors: list[OpsdocsError]) -> M | None:
-    """One document against its model; each pydantic error becomes an OpsdocsError at its line."""
+def documents_of(owner: object, sources: dict[DocKey, Document]) -> list[tuple[Kind, Document, BaseModel | None]]:
+    result = []
+    for (name, ident), doc in sources.items():
+        kind = KIND[name]
+        held = getattr(owner, kind.attr)
+        result.append((kind, doc, held.get(ident) if kind.many else held))
+    return result
+
+
+def models_of(owner: object, kind: Kind) -> dict[str, BaseModel]:
+    """The valid documents of one kind, by id ("" for a kind with one file)."""
+    held = getattr(owner, kind.attr)
+    if kind.many:
+        return held
+    return {"": held} if held is not None else {}
+
+
+def validate_document(doc: Document, model: type[M], errors: list[Problem]) -> M | None:
+    """One document against its model; each pydantic error becomes a Problem at its line."""
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
@@ -110,7 +117,7 @@ def inner_model(annotation: Any) -> Any:
     return None
 
 
-def _convert(doc: Document, model: type[BaseModel], error: Any) -> OpsdocsError:
+def _convert(doc: Document, model: type[BaseModel], error: Any) -> Problem:
     loc = tuple(error["loc"])
     kind = error["type"]
     name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
@@ -159,31 +166,44 @@ def _scalar_hint(given: Any, message: str) -> str | None:
     return None
 
 
-def validate_content(raw: RawContent) -> tuple[Content | None, list[OpsdocsError]]:
-    """Validate every loaded document and the references between them."""
-    from .checks import check_content
+def _validate_all(documents: dict[DocKey, Document], kinds: tuple[Kind, ...], errors: list[Problem]) -> dict[str, Any]:
+    """The models of `kinds`, as keyword arguments for Content or EngagementData; invalid documents left out."""
+    fields: dict[str, Any] = {kind.attr: {} if kind.many else None for kind in kinds}
+    for (name, ident), doc in documents.items():
+        kind = KIND[name]
+        model = validate_document(doc, kind.model, errors)
+        if model is None:
+            continue
+        if kind.many:
+            fields[kind.attr][ident] = model
+        else:
+            fields[kind.attr] = model
+    return fields
 
-    errors: list[OpsdocsError] = []
-    site = validate_document(raw.site, Site, errors) if raw.site else None
-    phases = {pid: m for pid, d in raw.phases.items() if (m := validate_document(d, Phase, errors))}
-    pricing = validate_document(raw.pricing, Pricing, errors) if raw.pricing else None
+
+def validate_engagement(raw: RawEngagement) -> tuple[EngagementData | None, list[Problem]]:
+    """One engagement folder: each document against its model, then the rules across its files."""
+    from .checks import check_documents
+
+    errors: list[Problem] = []
+    fields = _validate_all(raw.documents, kinds_in("engagement"), errors)
+    if fields["engagement"] is None:
+        return None, errors
+    data = EngagementData(raw.id, sources=dict(raw.documents), **fields)
+    errors.extend(check_documents(data))
+    return data, errors
+
+
+def validate_content(raw: RawContent) -> tuple[Content | None, list[Problem]]:
+    """Validate every loaded document and the references between them."""
+    errors: list[Problem] = []
+    fields = _validate_all(raw.documents, kinds_in("site"), errors)
     engagements: dict[str, EngagementData] = {}
     for eid, rawe in raw.engagements.items():
-        engagement = validate_document(rawe.engagement, Engagement, errors) if rawe.engagement else None
-        runbooks = {rid: m for rid, d in rawe.runbooks.items() if (m := validate_document(d, Runbook, errors))}
-        incidents = {iid: m for iid, d in rawe.incidents.items() if (m := validate_document(d, Incident, errors))}
-        if engagement is None:
-            continue
-        sources = {"engagement": rawe.engagement}
-        sources.update({f"runbook:{k}": v for k, v in rawe.runbooks.items()})
-        sources.update({f"incident:{k}": v for k, v in rawe.incidents.items()})
-        engagements[eid] = EngagementData(eid, engagement, runbooks, incidents, sources)
-    if site is None:
+        data, problems = validate_engagement(rawe)
+        errors.extend(problems)
+        if data is not None:
+            engagements[eid] = data
+    if fields["site"] is None:
         return None, errors
-    sources = {"site": raw.site} if raw.site else {}
-    sources.update({f"phase:{k}": v for k, v in raw.phases.items()})
-    if raw.pricing:
-        sources["pricing"] = raw.pricing
-    content = Content(site, phases, pricing, dict(raw.pages), engagements, sources)
-    errors.extend(check_content(content))
-    return content, errors
+    return Content(pages=dict(raw.pages), engagements=engagements, sources=dict(raw.documents), **fields), errors

@@ -7,20 +7,19 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 
-from ..errors import OpsdocsError, did_you_mean
+from ..errors import Problem, did_you_mean
 from ..load import Document
-from . import Content, EngagementData
+from . import EngagementData
 
 TODO = re.compile(r"\bTODO\b")
 
 
-def check_content(content: Content) -> list[OpsdocsError]:
-    problems: list[OpsdocsError] = []
-    for data in content.engagements.values():
-        problems.extend(check_engagement(data))
-        for doc, model in data.documents():
-            if model is not None:  # a file that did not validate has its own errors already
-                problems.extend(check_todos(doc, getattr(model, "status", None)))
+def check_documents(data: EngagementData) -> list[Problem]:
+    """The rules across one engagement's files, and TODOs left outside drafts."""
+    problems: list[Problem] = list(check_engagement(data))
+    for _, doc, model in data.documents():
+        if model is not None:  # a file that did not validate has its own errors already
+            problems.extend(check_todos(doc, getattr(model, "status", None)))
     return problems
 
 
@@ -37,7 +36,7 @@ def todo_locations(data: object, loc: tuple = ()) -> Iterator[tuple]:
             yield from todo_locations(value, loc + (i,))
 
 
-def check_todos(doc: Document, status: str | None) -> Iterator[OpsdocsError]:
+def check_todos(doc: Document, status: str | None) -> Iterator[Problem]:
     """TODO placeholders are fine in a draft and an error anywhere else."""
     if status == "draft":
         return
@@ -48,17 +47,16 @@ def check_todos(doc: Document, status: str | None) -> Iterator[OpsdocsError]:
 
 def _ids(data: EngagementData, kind: str) -> list[str]:
     """Ids of the files of one kind that exist, valid or not, so one broken file does not cascade."""
-    prefix = f"{kind}:"
-    return [key[len(prefix):] for key in data.sources if key.startswith(prefix)]
+    return [ident for name, ident in data.sources if name == kind]
 
 
-def _unknown(doc: Document, loc: tuple, what: str, value: str, known: list[str]) -> OpsdocsError:
+def _unknown(doc: Document, loc: tuple, what: str, value: str, known: list[str]) -> Problem:
     hint = did_you_mean(value, known) if known else f"there is no {what} yet; define one first"
     return doc.error(loc, f"unknown {what} '{value}'", hint)
 
 
-def check_engagement(data: EngagementData) -> Iterator[OpsdocsError]:
-    doc = data.sources["engagement"]
+def check_engagement(data: EngagementData) -> Iterator[Problem]:
+    doc = data.sources[("engagement", "")]
     e = data.engagement
     op = e.operate
     severities = [s.id for s in op.fix.severity_levels]
@@ -91,6 +89,15 @@ def check_engagement(data: EngagementData) -> Iterator[OpsdocsError]:
         if item.incident and item.incident not in incidents:
             yield _unknown(doc, ("operate", "improve", "backlog", i, "incident"), "incident", item.incident, incidents)
 
+    yield from check_terms(doc, e, severities)
+    yield from check_runbooks(data, alerts)
+    for iid, incident in data.incidents.items():
+        yield from check_incident(data.sources[("incident", iid)], incident, severities, slos, alerts, runbooks)
+
+
+def check_terms(doc: Document, e, severities: list[str]) -> Iterator[Problem]:
+    """Response windows (one per severity) and the fields each engagement model needs."""
+    op = e.operate
     windows: dict[str, int] = {}
     for i, window in enumerate(e.terms.response_windows):
         loc = ("terms", "response_windows", i, "severity")
@@ -115,20 +122,19 @@ def check_engagement(data: EngagementData) -> Iterator[OpsdocsError]:
     if e.period.end and e.period.end < e.period.start:
         yield doc.error(("period", "end"), "the period ends before it starts", f"'end' must be on or after {e.period.start.isoformat()}")
 
+
+def check_runbooks(data: EngagementData, alerts: list[str]) -> Iterator[Problem]:
+    components = [c.name for c in data.engagement.system.components]
     for rid, runbook in data.runbooks.items():
-        rdoc = data.sources[f"runbook:{rid}"]
+        rdoc = data.sources[("runbook", rid)]
         for i, alert in enumerate(runbook.alerts):
             if alert not in alerts:
                 yield _unknown(rdoc, ("alerts", i), "alert", alert, alerts)
-        components = [c.name for c in e.system.components]
         if runbook.service and components and runbook.service not in components:
             yield _unknown(rdoc, ("service",), "component", runbook.service, components)
 
-    for iid, incident in data.incidents.items():
-        yield from check_incident(data.sources[f"incident:{iid}"], incident, severities, slos, alerts, runbooks)
 
-
-def check_incident(doc, incident, severities, slos, alerts, runbooks) -> Iterator[OpsdocsError]:
+def check_incident(doc, incident, severities, slos, alerts, runbooks) -> Iterator[Problem]:
     if incident.severity not in severities:
         yield _unknown(doc, ("severity",), "severity", incident.severity, severities)
     if incident.slo and incident.slo not in slos:
@@ -162,6 +168,6 @@ def check_incident(doc, incident, severities, slos, alerts, runbooks) -> Iterato
                     "this timeline entry is earlier than the one before it",
                     "entries are shown as written; a timeline that crosses midnight needs full datetimes",
                 ),
-                warning=True,
+                severity="warning",
             )
         last = moment

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from ..load import ID_PATTERN, ID_RE
+from ..load import ID_PATTERN, ID_RE, ID_RULE
 
 _DURATION_RE = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _DURATION_UNITS = ("weeks", "days", "hours", "minutes", "seconds")
@@ -57,7 +57,7 @@ def _text(value: object) -> str:
 def _id(value: object) -> str:
     if not isinstance(value, str) or not ID_RE.match(value):
         raise ValueError(
-            f"'{value}' is not a valid id: use lowercase letters, digits and '-', starting with a letter or digit, at most 64 characters"
+            f"'{value}' is not a valid id: {ID_RULE}"
         )
     return value
 

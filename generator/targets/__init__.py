@@ -1,37 +1,94 @@
-"""Targets: one module per engine, each turning the page plan into files (path → bytes)."""
+"""Targets: the engine registry. Each module in this package is one engine and registers itself.
+
+An engine owns everything that differs between MkDocs, Docusaurus and the
+handover document: how content values are escaped, how a callout box is
+written, how the page plan becomes files (front matter, folder files), which
+files its pages need from npm packages, and, optionally, how HTML is built from
+the written tree. Templates for it live in `templates/<name>/`, tried before
+`templates/common/`. Nothing outside this package asks which engine it is.
+"""
 
 from __future__ import annotations
 
-import multiprocessing
-import os
+import importlib
+import pkgutil
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-import jinja2
+from ..errors import OpsdocsError, did_you_mean
 
-from ..errors import OpsdocsError
-from ..escape import yaml_scalar
-from ..pages import Page, Plan
-from ..render import template_error
+if TYPE_CHECKING:
+    import jinja2
 
-
-@dataclass
-class Rendered:
-    """What a target made: the files of its docs tree (pages, folder files, assets)."""
-
-    files: dict[str, bytes]
+    from ..escape import Escaper
+    from ..model.site import Site
+    from ..pages import Page, Plan
+    from ..project import Project
 
 
-class Target(Protocol):
-    name: str
-    default_out: str
+@dataclass(frozen=True)
+class Engine:
+    """One output engine."""
 
-    def render(self, plan: Plan, env: jinja2.Environment, assets: dict[str, bytes]) -> Rendered: ...
+    name: str  # also its template folder: templates/<name>/
+    escaper: "Escaper"
+    # The docs tree from the page plan: every page (with its front matter) and folder file, in memory.
+    render: Callable[["Plan", "jinja2.Environment", dict[str, Any]], dict[str, bytes]]
+    # How a callout box is written: (kind, title already escaped, body Markdown) → Markdown.
+    callout: Callable[[str, str, str], str]
+    default_out: str | None = None  # None: not a target of `opsdocs build` (the handover's pages)
+    help: str = ""
+    # Files the pages need from npm packages (mermaid), served from the site itself so it works offline.
+    assets: Callable[["Project"], dict[str, bytes]] = field(default=lambda project: {})
+    # Builds HTML from the written docs tree: (project, docs folder, site folder, plan, site.yaml) → None.
+    html: Callable[["Project", Path, Path, "Plan", "Site"], None] | None = None
+
+    @property
+    def template_folders(self) -> tuple[str, ...]:
+        return (self.name, "common")
+
+
+_REGISTRY: dict[str, Engine] = {}
+_discovered = False
+
+
+def register(engine: Engine) -> Engine:
+    """Add an engine (an engine module calls this when it is imported)."""
+    _REGISTRY[engine.name] = engine
+    return engine
+
+
+def unregister(name: str) -> None:
+    _REGISTRY.pop(name, None)
+
+
+def engines() -> dict[str, Engine]:
+    """Every engine: the modules of this package, imported once, and any registered since."""
+    global _discovered
+    if not _discovered:
+        for module in sorted(info.name for info in pkgutil.iter_modules(__path__)):
+            importlib.import_module(f"{__name__}.{module}")
+        _discovered = True
+    return dict(sorted(_REGISTRY.items()))
+
+
+def build_targets() -> list[str]:
+    """The engines `opsdocs build --target` offers: those that write a docs tree."""
+    return [name for name, engine in engines().items() if engine.default_out]
+
+
+def get_engine(name: str) -> Engine:
+    known = engines()
+    if name not in known:
+        raise OpsdocsError(f"no engine '{name}'", did_you_mean(name, known))
+    return known[name]
 
 
 def front_matter(fields: Iterable[tuple[str, Any]]) -> str:
+    from ..escape import yaml_scalar
+
     lines = ["---"]
     for key, value in fields:
         if value is None or value == () or value == []:
@@ -45,54 +102,27 @@ def front_matter(fields: Iterable[tuple[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-# Rendering is the bulk of a build; above this many pages it is shared among processes.
-PARALLEL_PAGES = 400
-_job: tuple | None = None  # what forked workers render from (inherited, never pickled)
+def render_pages(plan: "Plan", env: "jinja2.Environment", head: Callable[["Page"], str], context: dict[str, Any]) -> dict[str, bytes]:
+    """Render every page: its front matter, then its template with `context` and the page's own data.
 
-
-def _render_one(env: jinja2.Environment, head: Callable[[Page], str], page: Page) -> bytes:
-    try:
-        body = env.get_template(page.template).render({**page.context, "page": page})
-    except (jinja2.TemplateError, TypeError) as exc:  # a broken template (often an override), not bad data
-        raise template_error(exc, str) from None
-    return (head(page) + "\n" + body.strip("\n") + "\n").encode("utf-8")
-
-
-def _render_share(share: tuple[int, int]) -> list[tuple[str, bytes]] | tuple:
-    env, head, pages = _job  # type: ignore[misc]
-    start, step = share
-    try:
-        return [(pages[i].path, _render_one(env, head, pages[i])) for i in range(start, len(pages), step)]
-    except OpsdocsError as exc:  # sent back as its fields: the error is re-raised in the parent
-        return (exc.path, exc.line, exc.column, exc.message, exc.hint)
-
-
-def render_pages(plan: Plan, env: jinja2.Environment, head: Callable[[Page], str]) -> dict[str, bytes]:
-    """Render every page; the first template error stops the build, located in its template.
-
-    Large sites are rendered by forked worker processes (one per core), which
-    inherit the loaded content instead of receiving it: only pages come back.
+    The first template error stops the build, located in its template.
     """
-    global _job
+    import jinja2
+
+    from ..render import template_error
+
     paths = [page.path for page in plan.pages]
     if len(set(paths)) != len(paths):
         twice = next(p for p in paths if paths.count(p) > 1)
-        raise OpsdocsError(twice, 0, 0, "two pages would be written to the same path")
-    workers = min(os.cpu_count() or 1, 4)
-    if len(plan.pages) < PARALLEL_PAGES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return {page.path: _render_one(env, head, page) for page in plan.pages}
-    _job = (env, head, plan.pages)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            shares = pool.map(_render_share, [(n, workers) for n in range(workers)])
-    finally:
-        _job = None
-    rendered: dict[str, bytes] = {}
-    for share in shares:
-        if isinstance(share, tuple):
-            raise OpsdocsError(*share)
-        rendered.update(share)
-    return {path: rendered[path] for path in paths}
+        raise OpsdocsError(f"two pages would be written to the same path: {twice}")
+    files = {}
+    for page in plan.pages:
+        try:
+            body = env.get_template(page.template).render({**context, **page.context, "page": page})
+        except (jinja2.TemplateError, TypeError) as exc:  # a broken template (often an override), not bad data
+            raise template_error(exc) from None
+        files[page.path] = (head(page) + "\n" + body.strip("\n") + "\n").encode("utf-8")
+    return files
 
 
 def asset_files(tiers: list[Path], engine: str) -> dict[str, bytes]:
@@ -105,19 +135,3 @@ def asset_files(tiers: list[Path], engine: str) -> dict[str, bytes]:
                 if path.is_file():
                     files[path.relative_to(base).as_posix()] = path.read_bytes()
     return files
-
-
-def get_target(name: str) -> Target:
-    if name == "mkdocs":
-        from .mkdocs import MkDocsTarget
-
-        return MkDocsTarget()
-    if name == "docusaurus":
-        from .docusaurus import DocusaurusTarget
-
-        return DocusaurusTarget()
-    if name == "export":
-        from .export import ExportTarget
-
-        return ExportTarget()
-    raise OpsdocsError("--target", 0, 0, f"unknown target '{name}'", "use mkdocs, docusaurus or all")

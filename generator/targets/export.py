@@ -1,19 +1,36 @@
-"""Targets: plain CommonMark pages, the parts the handover document is assembled from."""
+"""Targets: plain CommonMark pages, the parts the handover document (`opsdocs export`) is assembled from.
+
+Not a target of `opsdocs build`: it has no output folder of its own.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import jinja2
 
+from ..escape import HTML_INLINE, HTML_TEXT, Escaper
 from ..pages import Page, Plan
-from . import Rendered, front_matter, render_pages
+from . import Engine, front_matter, register, render_pages
 
 
-class ExportTarget:
-    name = "export"
-    default_out = "handover"
+def render(plan: Plan, env: jinja2.Environment, context: dict[str, Any]) -> dict[str, bytes]:
+    def head(page: Page) -> str:
+        return front_matter([("title", page.title)])
 
-    def render(self, plan: Plan, env: jinja2.Environment, assets: dict[str, bytes]) -> Rendered:
-        def head(page: Page) -> str:
-            return front_matter([("title", page.title)])
+    return render_pages(plan, env, head, context)
 
-        return Rendered(render_pages(plan, env, head))
+
+def callout(kind: str, title: str, body: str) -> str:
+    """A callout as a block quote with a bold title: CommonMark has no admonitions."""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in body.split("\n"))
+    return f"> **{title}**\n>\n{quoted}"
+
+
+ENGINE = register(Engine(
+    name="export",
+    escaper=Escaper(text_map=HTML_TEXT, inline_map=HTML_INLINE),
+    render=render,
+    callout=callout,
+    help="the handover document's pages (opsdocs export)",
+))

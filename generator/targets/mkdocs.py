@@ -14,8 +14,11 @@ from typing import Any
 import jinja2
 
 from ..errors import OpsdocsError
+from ..escape import HTML_INLINE, HTML_TEXT, Escaper
+from ..model.site import Site
 from ..pages import Page, Plan
-from . import Rendered, front_matter, render_pages
+from ..project import Project
+from . import Engine, front_matter, register, render_pages
 
 # Zensical, Material's successor, reads docs/templates/ as theme templates, not pages; the
 # handbook's templates live elsewhere in a MkDocs tree, and links to them follow.
@@ -51,25 +54,31 @@ def relink(text: str, old_path: str, new_path: str) -> str:
     return _MD_LINK.sub(fix, text)
 
 
-class MkDocsTarget:
-    name = "mkdocs"
-    default_out = "docs"
+def render(plan: Plan, env: jinja2.Environment, context: dict[str, Any]) -> dict[str, bytes]:
+    def head(page: Page) -> str:
+        # MkDocs and Material put these into HTML unescaped (nav, <title>, <meta>).
+        return front_matter([("title", html.escape(page.title)), ("description", page.description and html.escape(page.description))])
 
-    def render(self, plan: Plan, env: jinja2.Environment, assets: dict[str, bytes]) -> Rendered:
-        def head(page: Page) -> str:
-            # MkDocs and Material put these into HTML unescaped (nav, <title>, <meta>).
-            return front_matter([("title", html.escape(page.title)), ("description", page.description and html.escape(page.description))])
+    files = {}
+    for old, data in render_pages(plan, env, head, context).items():
+        new = relocate(old)
+        text = data.decode("utf-8")
+        fixed = relink(text, old, new) if "templates/" in text or new != old else text
+        files[new] = fixed.encode("utf-8")
+    return files
 
-        rendered = render_pages(plan, env, head)
-        files = {}
-        for old, data in rendered.items():
-            new = relocate(old)
-            text = data.decode("utf-8")
-            fixed = relink(text, old, new) if "templates/" in text or new != old else text
-            files[new] = fixed.encode("utf-8")
-        for rel, data in assets.items():
-            files.setdefault(rel, data)
-        return Rendered(files)
+
+def callout(kind: str, title: str, body: str) -> str:
+    """Material's admonition: `!!! kind "title"` and the body indented."""
+    indented = "\n".join(f"    {line}" if line else "" for line in body.split("\n"))
+    label = title.replace('"', "&quot;")
+    return f'!!! {kind} "{label}"\n\n{indented}'
+
+
+def mermaid_asset(project: Project) -> dict[str, bytes]:
+    """mermaid from the npm package, served from the site itself: diagrams are drawn offline."""
+    mermaid = project.mermaid_js()
+    return {"javascripts/mermaid.min.js": mermaid.read_bytes()} if mermaid else {}
 
 
 def nav_of(plan: Plan) -> list[Any]:
@@ -101,15 +110,18 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_html(config_file: Path, docs_dir: Path, site_dir: Path, nav: list[Any], site_name: str, site_url: str | None) -> None:
+def build_html(project: Project, docs_dir: Path, site_dir: Path, plan: Plan, site: Site) -> None:
     """Run the real MkDocs build, strict: any warning fails it, with MkDocs' own words."""
+    config_file = project.mkdocs_config
+    nav = nav_of(relocate_plan(plan))
+    site_name, site_url = site.site.title, site.site.url
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # the end-of-life banner is not ours to print
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
     if not config_file.is_file():
-        raise OpsdocsError(str(config_file), 0, 0, "mkdocs.yml is missing", "run 'opsdocs init' to get one, or pass --no-html")
+        raise OpsdocsError(f"{project.rel(config_file)} is missing", "run 'opsdocs init' to get one, or pass --no-html")
     collect = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
@@ -120,9 +132,21 @@ def build_html(config_file: Path, docs_dir: Path, site_dir: Path, nav: list[Any]
         config = load_config(config_file=str(config_file), **overrides)
         build(config)
     except ConfigurationError as exc:
-        raise OpsdocsError(config_file.name, 0, 0, f"MkDocs configuration error: {exc}") from None
+        raise OpsdocsError(f"{config_file.name}: MkDocs configuration error: {exc}") from None
     except Abort as exc:
         details = "; ".join(collect.messages) or str(exc)
-        raise OpsdocsError(config_file.name, 0, 0, f"MkDocs build failed: {details}") from None
+        raise OpsdocsError(f"{config_file.name}: MkDocs build failed: {details}") from None
     finally:
         logger.removeHandler(collect)
+
+
+ENGINE = register(Engine(
+    name="mkdocs",
+    escaper=Escaper(text_map=HTML_TEXT, inline_map=HTML_INLINE, python_markdown=True),
+    render=render,
+    callout=callout,
+    default_out="docs",
+    help="a MkDocs Material site: Markdown in docs/, HTML in site/",
+    assets=mermaid_asset,
+    html=build_html,
+))

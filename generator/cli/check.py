@@ -1,0 +1,74 @@
+"""CLI: `check` (validate the content) and `schema` (JSON Schema for editors)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import content_option, count, fail, library_errors
+
+
+@click.command()
+@content_option
+@click.option("--strict", is_flag=True, help="Also lint: garbled text (mojibake), unclosed code fences, links to pages that do not exist.")
+def check(content: str, strict: bool) -> None:
+    """Validate every content file and the references between them.
+
+    Prints every problem as FILE:LINE:COLUMN: message, with a hint, and exits 1
+    if there is any error. Warnings are printed but do not fail the check.
+
+    Examples:
+
+      opsdocs check
+
+      opsdocs check --strict --content ~/northwind-docs/content
+    """
+    from ..pipeline import read_content
+    from ..project import Project
+
+    try:
+        checked = read_content(Project.at(content), strict=strict)
+    except library_errors() as exc:
+        fail(exc)
+    for warning in checked.warnings:
+        click.echo(warning.format(), err=True)
+    c = checked.content
+    runbooks = sum(len(e.runbooks) for e in c.engagements.values())
+    incidents = sum(len(e.incidents) for e in c.engagements.values())
+    parts = [
+        count(len(c.engagements), "engagement"),
+        count(runbooks, "runbook"),
+        count(incidents, "incident"),
+        count(len(c.phases), "phase"),
+    ]
+    if checked.warnings:
+        parts.append(count(len(checked.warnings), "warning"))
+    drafts = checked.drafts()
+    if drafts:
+        parts.append(f"{count(len(drafts), 'draft')} with {count(sum(drafts.values()), 'TODO')}")
+    click.echo(f"ok: {', '.join(parts)}")
+    for path, todos in drafts.items():
+        click.echo(f"  draft: {path} ({count(todos, 'TODO')} left)")
+
+
+@click.command()
+@click.option("--out", default="schemas", show_default=True, metavar="DIR", help="Where to write the JSON Schema files.")
+def schema(out: str) -> None:
+    """Write JSON Schema files for the content documents, for editor autocompletion.
+
+    One file per document kind (engagement, runbook, incident, site, phase,
+    pricing). Point the YAML language server at one with a first line such as:
+
+        # yaml-language-server: $schema=../../schemas/engagement.schema.json
+
+    Example: opsdocs schema --out schemas
+    """
+    from ..schema import write_schemas
+
+    try:
+        written = write_schemas(Path(out))
+    except library_errors() as exc:
+        fail(exc)
+    for path in written:
+        click.echo(f"wrote {path}")

@@ -1,0 +1,52 @@
+"""CLI: what every command group shares: printing library errors, and the options they repeat."""
+
+from __future__ import annotations
+
+import sys
+from typing import NoReturn
+
+import click
+
+from ..project import AUDIENCES
+
+CONTENT_HELP = "The content folder to read."
+
+content_option = click.option("--content", "content", default="content", show_default=True, metavar="DIR", help=CONTENT_HELP)
+templates_option = click.option("--templates", default=None, metavar="DIR", help="A folder of template overrides, tried before templates/.")
+no_input_option = click.option("--no-input", is_flag=True, help="Do not prompt: take options, then defaults; fail if a required answer is missing.")
+force_option = click.option("--force", is_flag=True, help="Replace a file that already exists.")
+
+
+def as_of_option(help: str):
+    return click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="DATE", help=help)
+
+
+def audience_option(default: str):
+    return click.option(
+        "--audience", type=click.Choice(AUDIENCES), default=default, show_default=True,
+        help="'client' leaves out internal_notes and items marked visibility: internal; 'internal' shows them.",
+    )
+
+
+def library_errors() -> tuple[type[Exception], ...]:
+    """The errors the library raises for the user to read (imported late: --help stays fast)."""
+    from ..errors import OpsdocsError
+
+    return (OpsdocsError,)
+
+
+def fail(exc: Exception) -> NoReturn:
+    """Print a library error to stderr and exit 1."""
+    from ..errors import ContentErrors
+
+    if isinstance(exc, ContentErrors):
+        click.echo(exc.format(), err=True)
+        count = len(exc.problems)
+        click.secho(f"{count} error{'s' if count != 1 else ''}; nothing was written.", err=True, fg="red")
+    else:
+        click.echo(f"error: {exc}", err=True)
+    sys.exit(1)
+
+
+def count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -1,0 +1,260 @@
+"""CLI: `init` (a new docs project), `new` (skeletons) and `templates list`: how people start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import content_option, fail, force_option, library_errors, no_input_option, templates_option
+
+
+def skeleton_options(command):
+    """The options every `new` command takes: where the content is, template overrides, prompting, overwriting."""
+    return content_option(templates_option(no_input_option(force_option(command))))
+
+
+def _ask(questions, given: dict, no_input: bool) -> dict:
+    """Answers from options first, then from the prompt (asked again until valid), then defaults."""
+    answers: dict = {}
+    for q in questions:
+        option = "--" + q.name.replace("_", "-")
+        if given.get(q.name) is not None:
+            try:
+                answers[q.name] = q.parse(given[q.name])
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint=option) from None
+            continue
+        default = q.default(answers) if q.default else None
+        if no_input:
+            if default is None and q.required:
+                raise click.UsageError(f"{option} is needed with --no-input")
+            answers[q.name] = default
+            continue
+        click.secho(f"  {q.help}", dim=True, err=True)
+
+        def parse(text: str, q=q):
+            try:
+                return q.parse(text)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc)) from None
+
+        shown = _shown(default)
+        if shown is None and not q.required:
+            shown = ""  # Enter leaves an optional answer empty
+        answers[q.name] = click.prompt(q.prompt, default=shown, value_proc=parse, err=True, show_default=bool(shown))
+    return answers
+
+
+def _shown(value) -> str | None:
+    """A default as the prompt shows it (and as it is parsed back when accepted)."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return ", ".join(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _project_and_content(content: str):
+    from ..pipeline import read_content
+    from ..project import Project
+
+    project = Project.at(content)
+    return project, read_content(project).content
+
+
+def _write_new(project, files, force: bool) -> None:
+    from ..write import write_new_files
+
+    written = write_new_files(project.content_dir, {f.rel: f.text.encode("utf-8") for f in files}, force)
+    for path in written:
+        click.echo(f"wrote {project.rel(path)}")
+
+
+@click.group()
+def new() -> None:
+    """Start a new engagement, runbook or post-mortem from a commented skeleton.
+
+    Each asks for what it needs (with help and validation at the prompt), or
+    takes the answers as options with --no-input for scripts. The file passes
+    'opsdocs check' at once: it says 'status: draft' until its TODOs are done.
+
+    Example: opsdocs new incident kestrel-shop --title "Checkout down" --severity sev1 --started-at 2026-03-14T09:12+01:00
+    """
+
+
+def _scaffold(project, templates: str | None):
+    from ..scaffold import Scaffold
+
+    return Scaffold(project.template_tiers(Path(templates) if templates else None), project.rel)
+
+
+@new.command("engagement")
+@click.argument("engagement_id", metavar="ID")
+@click.option("--client", help="The client's company name.")
+@click.option("--system", help="The system we operate.")
+@click.option("--title", help="The engagement's title (default: '<system> operations').")
+@click.option("--contact-name", help="The person at the client we report to.")
+@click.option("--contact-email", help="Their email address.")
+@click.option("--lead", help="Who leads the engagement on our side.")
+@click.option("--model", type=click.Choice(["retainer", "hourly"]), help="The engagement model.")
+@click.option("--start", help="The first day, YYYY-MM-DD.")
+@click.option("--monthly-fee", help="The retainer's monthly fee.")
+@click.option("--included-hours", help="Hours included in the retainer each month.")
+@click.option("--hourly-rate", help="The hourly rate (for a retainer: beyond the included hours).")
+@click.option("--timezone", help="The client's time zone, e.g. Europe/Berlin.")
+@skeleton_options
+def new_engagement(engagement_id: str, content: str, templates: str | None, no_input: bool, force: bool, **given) -> None:
+    """Start engagements/ID/engagement.yaml, with its runbooks/ and incidents/ folders.
+
+    Example: opsdocs new engagement acme --client "ACME Retail GmbH" --system "ACME Shop" --no-input
+    """
+    from ..scaffold import check_new_id, engagement_folders, engagement_questions
+    from ..scaffold import new_engagement as make
+    from ..write import make_folders
+
+    try:
+        project, loaded = _project_and_content(content)
+        eid = check_new_id(engagement_id, "engagement")
+        answers = _ask(engagement_questions(loaded), given, no_input)
+        created = make(_scaffold(project, templates), eid, answers, loaded.site.currency)
+        _write_new(project, [created], force)
+        make_folders(project.content_dir, engagement_folders(eid))
+    except library_errors() as exc:
+        fail(exc)
+    click.echo(f"next: fill in the TODOs, then 'opsdocs check'; add runbooks with 'opsdocs new runbook {eid} ID'")
+
+
+def _engagement(loaded, engagement_id: str):
+    from ..errors import unknown_engagement
+
+    if engagement_id not in loaded.engagements:
+        raise unknown_engagement(engagement_id, loaded.engagements)
+    return loaded.engagements[engagement_id]
+
+
+@new.command("runbook")
+@click.argument("engagement_id", metavar="ENGAGEMENT")
+@click.argument("runbook_id", metavar="ID")
+@click.option("--title", help="What the runbook is for.")
+@click.option("--service", help="The component it is about.")
+@click.option("--alerts", help="The alert ids it answers, separated by commas.")
+@click.option("--owner", help="Who keeps it up to date.")
+@skeleton_options
+def new_runbook(engagement_id: str, runbook_id: str, content: str, templates: str | None, no_input: bool, force: bool, **given) -> None:
+    """Start engagements/ENGAGEMENT/runbooks/ID.yaml.
+
+    Example: opsdocs new runbook kestrel-shop cache-outage --title "Cache cluster down" --alerts cache-errors
+    """
+    from ..scaffold import check_new_id, runbook_questions
+    from ..scaffold import new_runbook as make
+
+    try:
+        project, loaded = _project_and_content(content)
+        data = _engagement(loaded, engagement_id)
+        rid = check_new_id(runbook_id, "runbook")
+        answers = _ask(runbook_questions(data), given, no_input)
+        _write_new(project, [make(_scaffold(project, templates), data, rid, answers)], force)
+    except library_errors() as exc:
+        fail(exc)
+
+
+@new.command("incident")
+@click.argument("engagement_id", metavar="ENGAGEMENT")
+@click.argument("incident_id", metavar="[ID]", required=False)
+@click.option("--title", help="What happened, in a line.")
+@click.option("--severity", help="A severity id of the engagement, e.g. sev1.")
+@click.option("--started-at", help="When the impact began: 2026-03-14T09:12+01:00.")
+@click.option("--detected-at", help="When it was noticed (default: --started-at).")
+@click.option("--acknowledged-at", help="When someone took it on.")
+@click.option("--mitigated-at", help="When users stopped being affected.")
+@click.option("--resolved-at", help="When it was over.")
+@click.option("--author", help="Who writes the post-mortem.")
+@skeleton_options
+def new_incident(engagement_id: str, incident_id: str | None, content: str, templates: str | None, no_input: bool, force: bool, **given) -> None:
+    """Start a post-mortem: engagements/ENGAGEMENT/incidents/ID.yaml.
+
+    ID defaults to '<date>-<title as words>'. The timeline is filled in from
+    the times given, and the engagement's alerts and runbooks are listed in
+    comments, ready to link.
+
+    Example: opsdocs new incident kestrel-shop --title "Checkout down" --severity sev1 --started-at 2026-03-14T09:12+01:00 --no-input
+    """
+    from ..scaffold import check_new_id, incident_questions
+    from ..scaffold import incident_id as default_id
+    from ..scaffold import new_incident as make
+
+    try:
+        project, loaded = _project_and_content(content)
+        data = _engagement(loaded, engagement_id)
+        answers = _ask(incident_questions(data), given, no_input)
+        iid = check_new_id(incident_id, "incident") if incident_id else default_id(answers, data.engagement.terms.coverage.timezone)
+        _write_new(project, [make(_scaffold(project, templates), data, iid, answers)], force)
+    except library_errors() as exc:
+        fail(exc)
+
+
+@click.command()
+@click.argument("directory", metavar="DIR", type=click.Path(file_okay=False))
+@click.option("--consultancy", help="Your company's name.")
+@click.option("--title", help="The docs site's title.")
+@click.option("--currency", help="The currency of your rates, e.g. EUR.")
+@click.option("--url", help="Your website.")
+@click.option("--contact", help="Where clients write to.")
+@no_input_option
+@force_option
+def init(directory: str, no_input: bool, force: bool, **given) -> None:
+    """Start a new docs project for a consultancy in DIR.
+
+    Writes content/ (site.yaml and a handbook with the Operate phase and a
+    pricing page to adapt), an empty templates/ for overrides, mkdocs.yml,
+    package.json (mermaid, for diagrams offline) and .gitignore.
+    'opsdocs build' works there straight away.
+
+    Example: opsdocs init ~/northwind-docs --consultancy "Northwind Consulting" --no-input
+    """
+    from ..project import Project, starter_dir
+    from ..scaffold import Scaffold, init_files, init_questions
+    from ..write import write_new_files
+
+    root = Path(directory).resolve()
+    project = Project(root=root, content_dir=root / "content")
+    try:
+        answers = _ask(init_questions(), given, no_input)
+        scaffold = Scaffold(project.template_tiers(), project.rel)
+        files = init_files(scaffold, starter_dir(), answers)
+        written = write_new_files(root, files, force)
+    except library_errors() as exc:
+        fail(exc)
+    click.echo(f"created {len(written)} files in {directory}")
+    click.echo(f"next: cd {directory} && npm install (optional: diagrams offline) && opsdocs new engagement ID && opsdocs build")
+
+
+@click.group()
+def templates() -> None:
+    """See the templates pages and skeletons are made from.
+
+    Example: opsdocs templates list
+    """
+
+
+@templates.command("list")
+@click.option("--templates", "extra", default=None, metavar="DIR", help="A folder of template overrides, tried before templates/.")
+def templates_list(extra: str | None) -> None:
+    """List every template, for each engine, and the tier it comes from.
+
+    Tiers, first match wins: --templates DIR, the project's templates/, the
+    templates shipped with opsdocs. Within a tier, <engine>/ before common/.
+
+    Example: opsdocs templates list --templates ~/our-templates
+    """
+    from ..project import Project
+    from ..render import template_sources
+
+    project = Project.at("content")
+    rows = template_sources(project.template_tiers(Path(extra) if extra else None), project, bool(extra))
+    width = max(len(r[1]) for r in rows)
+    for engine, name, tier, path in rows:
+        click.echo(f"{engine:<11} {name:<{width}}  {tier:<11} {path}")

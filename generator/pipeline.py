@@ -1,0 +1,217 @@
+"""Pipeline: collect → plan → render, in memory. The one way every command makes a docs tree.
+
+`render_site` is what `opsdocs build`, `serve`, `export` and the golden tests
+all run. It reads and validates the handbook, then each engagement on its own
+(in forked workers when there are many), plans each one's pages and renders
+them through the engine's templates; then it plans and renders the handbook,
+home and portfolio from the engagements' summaries. Nothing is written here:
+`build.py` compares the result with the last build (diff) and writes it (commit).
+
+An engagement's pages depend on its own files, the handbook, the templates and
+the options, never on another engagement's data: its figures are as of the
+newest date in its own files (or `--as-of`). So with a memo (`cache.Memo`),
+an engagement whose files did not change is neither read nor rendered again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from .errors import ContentErrors, Problem, unknown_engagement
+from .project import EPOCH, BuildOptions, Project
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from .cache import Memo
+    from .compute import EngagementSummary
+    from .model import Content
+    from .model.site import Site
+    from .pages import Plan
+    from .targets import Engine
+
+# Below this many engagements to render, forking workers costs more than it saves.
+PARALLEL_ENGAGEMENTS = 12
+
+
+def _ignore(line: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Checked:
+    content: "Content"
+    warnings: list[Problem]
+
+    def drafts(self) -> dict[str, int]:
+        """Each draft document's path and how many TODO placeholders it still holds."""
+        from .model.checks import todo_locations
+
+        found = {}
+        for data in self.content.engagements.values():
+            for _, doc, model in data.documents():
+                if getattr(model, "status", None) == "draft":
+                    found[doc.rel] = len(list(todo_locations(doc.data)))
+        return dict(sorted(found.items()))
+
+
+def read_content(project: Project, strict: bool = False, only: set[str] | None = None) -> Checked:
+    """Collect: load and validate the content tree; raise every error found, in one go.
+
+    `strict` also lints valid content: mojibake, unclosed code fences, dead links.
+    `only` limits the engagements read to those ids (an empty set: the handbook alone).
+    """
+    from .load import load_content
+    from .model import validate_content
+    from .model.kinds import KINDS
+
+    raw, problems = load_content(project.content_dir, project.root, KINDS, only)
+    content, more = validate_content(raw)
+    problems.extend(more)
+    if strict and content is not None and not any(not p.warning for p in problems):
+        from .lint import lint_content
+
+        problems.extend(lint_content(content))
+    errors = [p for p in problems if not p.warning]
+    if errors or content is None:
+        raise ContentErrors(errors)
+    return Checked(content, sorted(p for p in problems if p.warning))
+
+
+def engagement_ids(project: Project, only: str | None) -> list[str]:
+    """The engagements of the site: every folder under engagements/, or the one asked for."""
+    from .load import engagement_folders
+
+    ids = [folder.name for folder in engagement_folders(project.content_dir)]
+    if only is not None:
+        if only not in ids:
+            raise unknown_engagement(only, ids)
+        ids = [only]
+    return ids
+
+
+@dataclass
+class Part:
+    """What one engagement adds to a site: its files, and what the rest of the site needs to know of it."""
+
+    files: dict[str, bytes]  # empty when recalled from the memo: the files are already in the output folder
+    outputs: dict[str, str]  # every file's path → digest of its bytes
+    summary: "EngagementSummary"  # its line on the home page and the portfolio
+    plan: "Plan"  # its pages without their data, for the navigation
+    as_of: date  # the date its figures are computed for
+    newest: date | None  # the newest date in its files
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything rendering one engagement needs; forked workers inherit it, nothing is pickled."""
+
+    project: Project
+    engine: "Engine"
+    options: BuildOptions
+    site: "Site"
+    env: "jinja2.Environment"
+    positions: dict[str, int]
+
+
+def environment(project: Project, engine: "Engine", options: BuildOptions, site: "Site") -> "jinja2.Environment":
+    """The Jinja environment of one engine, with what every template may use besides its page's data."""
+    from . import diagrams
+    from .outline import operate_outline
+    from .render import make_environment
+
+    env = make_environment(project.template_tiers(options.templates), engine, project.rel)
+    env.globals.update(
+        site=site,
+        audience=options.audience,
+        operate_outline=operate_outline(),
+        steps_flowchart=diagrams.steps_flowchart,
+        escalation_flowchart=diagrams.escalation_flowchart,
+        incident_gantt=diagrams.incident_gantt,
+        monthly_chart=diagrams.monthly_chart,
+        operate_loop=diagrams.operate_loop,
+    )
+    return env
+
+
+def render_engagement(job: Job, eid: str) -> Part | list[Problem]:
+    """Read, check, plan and render one engagement: its part of the site, or its errors."""
+    from .audience import engagement_for
+    from .cache import sha
+    from .compute import engagement_insights, engagement_newest_date, summarise
+    from .load import load_engagement
+    from .model import validate_engagement
+    from .model.kinds import kinds_in
+    from .pages import plan_engagement
+
+    raw, problems = load_engagement(job.project.content_dir / "engagements" / eid, kinds_in("engagement"), job.project.root)
+    data, more = validate_engagement(raw) if raw is not None else (None, [])
+    errors = [p for p in problems + more if not p.warning]
+    if errors or data is None:
+        return errors
+    newest = engagement_newest_date(data)
+    as_of = job.options.as_of or newest or EPOCH
+    data = engagement_for(replace(data, sources={}), job.options.audience)
+    insights = engagement_insights(data, as_of, job.site.currency)
+    plan = plan_engagement(data, job.positions[eid])
+    files = job.engine.render(plan, job.env, {"as_of": as_of, "insights": {eid: insights}})
+    bare = replace(plan, pages=[replace(page, context={}) for page in plan.pages])
+    return Part(files, {path: sha(data) for path, data in files.items()}, summarise(data, insights), bare, as_of, newest)
+
+
+def render_engagements(job: Job, ids: list[str], progress: Callable[[str], None]) -> dict[str, Part]:
+    """Every engagement in `ids`, rendered; every error of every one raised together."""
+    from .parallel import parallel_map, worker_count
+
+    if len(ids) >= PARALLEL_ENGAGEMENTS:
+        progress(f"{job.engine.name}: reading and rendering {len(ids)} engagements in {worker_count()} processes")
+    results = parallel_map(lambda eid: render_engagement(job, eid), ids, at_least=PARALLEL_ENGAGEMENTS)
+    errors = [p for result in results if isinstance(result, list) for p in result]
+    if errors:
+        raise ContentErrors(errors)
+    return dict(zip(ids, results))  # type: ignore[arg-type]
+
+
+@dataclass
+class SiteRender:
+    """One engine's docs tree, in memory."""
+
+    files: dict[str, bytes]  # every file rendered now (with a memo: the handbook and the changed engagements)
+    parts: dict[str, Part]  # every engagement's part, by id
+    plan: "Plan"  # every page of the site, for the navigation
+    site: "Site"
+    as_of: date  # the portfolio's date: the newest of the engagements'
+    rendered: int  # pages rendered now
+    stale: list[str] = field(default_factory=list)  # the engagements rendered now
+
+
+def render_site(project: Project, engine_name: str, options: BuildOptions, memo: "Memo | None" = None,
+                progress: Callable[[str], None] = _ignore) -> SiteRender:
+    """Collect, plan and render one engine's whole docs tree; with a memo, only what changed since it was made."""
+    from .pages import Plan, engagement_positions, plan_handbook
+    from .targets import asset_files, get_engine
+
+    engine = get_engine(engine_name)
+    handbook = read_content(project, only=set()).content
+    ids = engagement_ids(project, options.engagement)
+    positions = engagement_positions(ids)
+    job = Job(project, engine, options, handbook.site, environment(project, engine, options, handbook.site), positions)
+    stale = memo.stale(positions) if memo is not None else ids
+    parts: dict[str, Any] = {eid: memo.recall(eid) for eid in ids if eid not in stale} if memo is not None else {}
+    parts.update(render_engagements(job, stale, progress))
+    as_of = options.as_of or max((p.newest for p in parts.values() if p.newest), default=EPOCH)
+    handbook_plan = plan_handbook(handbook, [parts[eid].summary for eid in ids])
+    files = engine.render(handbook_plan, job.env, {"as_of": as_of, "insights": {}})
+    plan = Plan(list(handbook_plan.pages), dict(handbook_plan.folders))
+    for eid in ids:
+        files.update(parts[eid].files)
+        plan.extend(parts[eid].plan)
+    assets = asset_files(project.template_tiers(options.templates), engine.name)
+    assets.update(engine.assets(project))
+    for rel, data in assets.items():
+        files.setdefault(rel, data)
+    rendered = len(handbook_plan.pages) + sum(len(parts[eid].plan.pages) for eid in stale)
+    return SiteRender(files, {eid: parts[eid] for eid in ids}, plan, handbook.site, as_of, rendered, list(stale))

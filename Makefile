@@ -8,8 +8,12 @@ BIN    := $(VENV)/bin
 PY_OK  := $(VENV)/.installed
 NODE_OK := node_modules/.installed
 DOCU_OK := docusaurus/node_modules/.installed
+# A site made by create-docusaurus, as a consultancy's own site would be, for the tests that put opsdocs' tree in it.
+HOST_DIR := tests/.cache/docusaurus-host
+HOST_FIX := tests/fixtures/docusaurus-host
+HOST_OK := $(HOST_DIR)/node_modules/.installed
 
-.PHONY: help setup site docusaurus test check clean
+.PHONY: help setup test-setup site docusaurus test check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -28,7 +32,17 @@ $(DOCU_OK): docusaurus/package.json docusaurus/package-lock.json
 	cd docusaurus && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+$(HOST_OK): $(HOST_FIX)/package.json $(HOST_FIX)/package-lock.json
+	rm -rf $(HOST_DIR)
+	mkdir -p $(dir $(HOST_DIR))
+	cd $(dir $(HOST_DIR)) && npx --yes create-docusaurus@3.10.2 $(notdir $(HOST_DIR)) classic --javascript --skip-install >/dev/null
+	cp $(HOST_FIX)/package.json $(HOST_FIX)/package-lock.json $(HOST_DIR)/
+	cd $(HOST_DIR) && npm install --no-audit --no-fund --loglevel=error
+	@touch $@
+
 setup: $(PY_OK) $(NODE_OK) $(DOCU_OK)  ## install opsdocs, MkDocs, mermaid and Docusaurus (.venv, node_modules)
+
+test-setup: setup $(HOST_OK)  ## also a create-docusaurus site for the tests (tests/.cache/)
 
 check: $(PY_OK)  ## validate the example content
 	$(BIN)/opsdocs check
@@ -41,7 +55,7 @@ docusaurus: $(PY_OK) $(DOCU_OK)  ## build the example with Docusaurus into docus
 	$(BIN)/opsdocs build --target docusaurus
 	cd docusaurus && npx --no-install docusaurus build
 
-test: setup  ## run every test
+test: test-setup  ## run every test
 	$(BIN)/python -m pytest
 
 clean:  ## remove generated output (not .venv or node_modules)

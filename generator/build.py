@@ -64,7 +64,7 @@ def open_memo(project: Project, name: str, options: BuildOptions, out_dir: Path)
     tiers = project.template_tiers(options.templates)
     mermaid = project.mermaid_js()
     key = memo_key(
-        name, options.audience, options.as_of, options.engagement,
+        name, options.audience, options.as_of, options.engagement, options.label, options.tags,
         digest_tree(tiers), digest_tree([project.content_dir / "site.yaml", project.content_dir / "handbook"]),
         (mermaid.stat().st_size, mermaid.stat().st_mtime_ns) if mermaid else None,
     )
@@ -77,19 +77,24 @@ def output_dirs(project: Project, name: str, options: BuildOptions) -> tuple[Pat
     from .targets import get_engine
 
     engine = get_engine(name)
+    default_out, default_site = engine.locate(project) if engine.locate else (project.root / str(engine.default_out), project.root / "site")
     given = options.out if options.out and len(options.targets) == 1 else None
-    out_dir = (given or project.root / str(engine.default_out)).resolve()
+    out_dir = (given or default_out).resolve()
     check_output_dir(out_dir, project.protected())
     site_dir = None
     if engine.html is not None and options.html:
-        site_dir = (options.site_dir or project.root / "site").resolve()
+        site_dir = (options.site_dir or default_site).resolve()
         check_output_dir(site_dir, project.protected())
     return out_dir, site_dir
 
 
 def build_target(project: Project, name: str, options: BuildOptions, progress: Callable[[str], None]) -> Report:
     """Render one engine's site (only what changed), then write it: all or nothing."""
+    from .targets import get_engine
+
     out_dir, site_dir = output_dirs(project, name, options)
+    for warning in get_engine(name).host_warnings(out_dir):
+        progress(f"{name}: warning: {warning}")
     memo = open_memo(project, name, options, out_dir)
     made = render_site(project, name, options, memo, progress)
     progress(f"{name}: rendered {made.rendered} of {len(made.plan.pages)} pages" + (" (incremental)" if memo.incremental else ""))
@@ -117,7 +122,7 @@ def commit(project: Project, name: str, made: SiteRender, changes: Diff, memo: M
             docs.write(made.files)
             with Staging(site_dir) as site:
                 progress(f"{name}: building HTML into {project.rel(site_dir)}/")
-                build_html(project, docs.path, site.path, made.plan, made.site)
+                build_html(project, docs.path, site.path, made.plan, made.site, progress)
                 memo.forget()
                 docs.commit()
                 site.commit()

@@ -85,7 +85,7 @@ def assemble(data: EngagementData, consultancy: str, plan: Plan, pages: dict[str
         "",
         "Operations handover",
         "",
-        "| | |",
+        "| Handover | Details |",
         "| --- | --- |",
         f"| Client | {text(e.client.name)} |",
         f"| System | {text(e.system.name)} |",

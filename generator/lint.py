@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
 from collections.abc import Iterator
@@ -90,9 +91,42 @@ def lint_document(doc: Document, model: BaseModel, page_folder: str, pages: set[
                                 f"links are relative to {page_folder or 'the site root'}/; check the path")
 
 
+def _located_links(markdown: str) -> Iterator[tuple[int, str, str]]:
+    """(line, kind, href) of every link and image, the line 0-based in `markdown` (outside code)."""
+    lines = markdown.split("\n")
+    for token in MarkdownIt("commonmark").parse(markdown):
+        if token.type != "inline" or not token.map:
+            continue
+        for child in token.children or []:
+            if child.type in ("link_open", "image"):
+                href = str(child.attrs.get("href" if child.type == "link_open" else "src", ""))
+                line = next((n for n in range(*token.map) if href in lines[n]), token.map[0])
+                yield line, "image" if child.type == "image" else "link", href
+
+
+def lint_handwritten(content: Content, files: set[str]) -> Iterator[Problem]:
+    """Links and images in hand-written pages that lead nowhere in the site, at their line."""
+    from .model.handwritten import front_matter
+
+    for path, page in sorted(content.pages.items()):
+        _, body_line, body_start = front_matter(page.text)
+        folder = path.rpartition("/")[0]
+        for line, kind, href in _located_links(page.text[body_start:]):
+            target = href.split("#")[0].split("?")[0]
+            if not target or re.match(r"^[a-z][a-z0-9+.-]*:|^/", target):
+                continue
+            resolved = posixpath.normpath(posixpath.join(folder, target))
+            if resolved not in files:
+                what = "page" if target.endswith(".md") else "file"
+                near = difflib.get_close_matches(resolved, sorted(files), n=1, cutoff=0.6)
+                hint = f"did you mean '{posixpath.relpath(near[0], folder or '.')}'? " if near else ""
+                yield Problem(page.rel, body_line + line, 0, f"a{'n' if kind == 'image' else ''} {kind} to a {what} that does not exist: {href}",
+                              hint + "links are relative to the page's own folder in the site")
+
+
 def lint_content(content: Content) -> list[Problem]:
     pages = {page.path for page in plan_site(content).pages}
-    found: list[Problem] = []
+    found: list[Problem] = list(lint_handwritten(content, pages | set(content.assets)))
     for kind, doc, model in content.documents():
         if model is not None:
             found += lint_document(doc, model, kind.page_dir(""), pages)

@@ -27,6 +27,7 @@ ID_RE = re.compile(ID_PATTERN)
 ID_RULE = "use lowercase letters, digits and '-', starting with a letter or digit, at most 64 characters"
 # A content file is a page of text; anything this large is a mistake (a log pasted in, a binary).
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ASSET_BYTES = 25 * 1024 * 1024
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
 Loc = tuple[str | int, ...]
@@ -170,6 +171,15 @@ def read_text(path: Path, rel: str) -> str:
         ) from None
 
 
+def read_asset(path: Path, rel: str) -> bytes:
+    """An image, stylesheet or other file a hand-written page uses, within a size a docs site can serve."""
+    size = path.stat().st_size
+    if size > MAX_ASSET_BYTES:
+        raise ContentErrors.at(rel, 0, 0, f"the file is {size / 1024 / 1024:.1f} MB; files under handbook/pages/ are limited to "
+                               f"{MAX_ASSET_BYTES // 1024 // 1024} MB", "link to large downloads instead of putting them in the site")
+    return path.read_bytes()
+
+
 def parse_yaml(text: str, path: Path, rel: str) -> Document:
     """Parse one YAML document from text; raises OpsdocsError on syntax errors."""
     loader = PositionLoader(text)
@@ -240,12 +250,25 @@ class RawEngagement:
 
 
 @dataclass(frozen=True)
+class HandFile:
+    """A file under handbook/pages/: a hand-written page (.md) or an asset, written as it is into every site."""
+
+    path: str  # its path in the docs tree, e.g. "guides/on-call.md"
+    rel: str  # the file as the user sees it, for errors
+    data: bytes
+
+    @property
+    def is_page(self) -> bool:
+        return self.path.endswith(".md")
+
+
+@dataclass(frozen=True)
 class RawContent:
     """Every content file as plain data, before validation."""
 
     root: Path
     documents: dict[DocKey, Document]  # the consultancy's: site.yaml and the handbook
-    pages: dict[str, str]
+    handwritten: dict[str, HandFile]  # handbook/pages/**, by path in the docs tree
     engagements: dict[str, RawEngagement]
 
 
@@ -312,16 +335,23 @@ class _Reader:
                 docs[path.stem] = doc
         return docs
 
-    def pages(self, pages_dir: Path) -> dict[str, str]:
-        pages: dict[str, str] = {}
-        if pages_dir.is_dir():
-            for path in sorted(pages_dir.rglob("*.md")):
-                if path.is_file():
-                    try:
-                        pages[path.relative_to(pages_dir).as_posix()] = read_text(path, self.rel(path))
-                    except ContentErrors as exc:
-                        self.problems.extend(exc.problems)
-        return pages
+    def handwritten(self, pages_dir: Path) -> dict[str, HandFile]:
+        """Every file under handbook/pages/ (hidden ones aside): pages as checked UTF-8 text, assets as bytes."""
+        found: dict[str, HandFile] = {}
+        if not pages_dir.is_dir():
+            return found
+        for path in sorted(pages_dir.rglob("*")):
+            inside = path.relative_to(pages_dir)
+            if not path.is_file() or any(part.startswith(".") for part in inside.parts):
+                continue
+            rel = self.rel(path)
+            try:
+                data = read_text(path, rel).encode("utf-8") if path.suffix == ".md" else read_asset(path, rel)
+            except ContentErrors as exc:
+                self.problems.extend(exc.problems)
+                continue
+            found[inside.as_posix()] = HandFile(inside.as_posix(), rel, data)
+        return found
 
 
 def engagement_folders(content_dir: Path) -> list[Path]:
@@ -352,7 +382,7 @@ def load_content(content_dir: Path, display_root: Path, kinds: Iterable, only: s
                            "pass --content DIR, or run 'opsdocs init' to start a project")
     kinds = list(kinds)
     documents = reader.documents(content_dir, [k for k in kinds if k.scope == "site"])
-    pages = reader.pages(content_dir / "handbook" / "pages")
+    handwritten = reader.handwritten(content_dir / "handbook" / "pages")
     engagements: dict[str, RawEngagement] = {}
     for folder in engagement_folders(content_dir):
         if only is not None and folder.name not in only:
@@ -361,4 +391,4 @@ def load_content(content_dir: Path, display_root: Path, kinds: Iterable, only: s
         reader.problems.extend(problems)
         if raw is not None:
             engagements[raw.id] = raw
-    return RawContent(content_dir, documents, pages, engagements), reader.problems
+    return RawContent(content_dir, documents, handwritten, engagements), reader.problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import Problem
 from .model import Content, EngagementData, models_of
 from .model.kinds import Kind, kinds_in
 
@@ -14,7 +15,7 @@ class Page:
     """One page of the site, engine-independent. `path` is a POSIX path ending in .md."""
 
     path: str
-    template: str
+    template: str | None  # None: a hand-written page, written as it is (its text in context["text"])
     title: str
     position: int
     context: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -77,7 +78,34 @@ def plan_handbook(content: Content, summaries: list) -> Plan:
         plan.folders["engagements"] = Folder("engagements", "Engagements", 5)
         plan.pages.append(Page("engagements/index.md", "portfolio.md.j2", "Portfolio", 1, {"summaries": summaries},
                                "Every engagement's operations figures side by side"))
+    written = plan_handwritten(content)
+    plan.pages.extend(written.pages)
+    for path, folder in written.folders.items():
+        plan.folders.setdefault(path, folder)  # a folder opsdocs makes keeps its own label
     return plan
+
+
+def plan_handwritten(content: Content) -> Plan:
+    """The hand-written pages, each at its own path, with a folder entry for every folder they are in."""
+    plan = Plan([], {})
+    for path, page in sorted(content.pages.items()):
+        plan.pages.append(Page(path, None, page.title, page.position, {"text": page.text}))
+        folder = page.path.rpartition("/")[0]
+        while folder and folder not in plan.folders:
+            name = folder.rpartition("/")[2]
+            plan.folders[folder] = Folder(folder, name.replace("-", " ").replace("_", " ").capitalize(), 6)
+            folder = folder.rpartition("/")[0]
+    return plan
+
+
+def collisions(content: Content, plan: Plan) -> list[Problem]:
+    """Hand-written pages at a path where opsdocs writes a page of its own: each is an error naming both."""
+    generated = {page.path: page for page in plan.pages if page.template is not None}
+    return [
+        Problem(page.rel, 0, 0, f"this page would be written to {path}, where opsdocs writes its page '{generated[path].title}'",
+                "move or rename the hand-written page: generated pages cannot be replaced this way (override a template instead)")
+        for path, page in sorted(content.pages.items()) if path in generated
+    ]
 
 
 def plan_engagement(data: EngagementData, position: int) -> Plan:

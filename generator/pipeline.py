@@ -71,6 +71,10 @@ def read_content(project: Project, strict: bool = False, only: set[str] | None =
     raw, problems = load_content(project.content_dir, project.root, KINDS, only)
     content, more = validate_content(raw)
     problems.extend(more)
+    if content is not None and only is None:
+        from .pages import collisions, plan_site
+
+        problems.extend(collisions(content, plan_site(content)))
     if strict and content is not None and not any(not p.warning for p in problems):
         from .lint import lint_content
 
@@ -157,7 +161,7 @@ def render_engagement(job: Job, eid: str) -> Part | list[Problem]:
     data = engagement_for(replace(data, sources={}), job.options.audience)
     insights = engagement_insights(data, as_of, job.site.currency)
     plan = plan_engagement(data, job.positions[eid])
-    files = job.engine.render(plan, job.env, {"as_of": as_of, "insights": {eid: insights}})
+    files = job.engine.render(plan, job.env, {"as_of": as_of, "insights": {eid: insights}}, job.options, job.site)
     bare = replace(plan, pages=[replace(page, context={}) for page in plan.pages])
     return Part(files, {path: sha(data) for path, data in files.items()}, summarise(data, insights), bare, as_of, newest)
 
@@ -191,7 +195,7 @@ class SiteRender:
 def render_site(project: Project, engine_name: str, options: BuildOptions, memo: "Memo | None" = None,
                 progress: Callable[[str], None] = _ignore) -> SiteRender:
     """Collect, plan and render one engine's whole docs tree; with a memo, only what changed since it was made."""
-    from .pages import Plan, engagement_positions, plan_handbook
+    from .pages import Plan, collisions, engagement_positions, plan_handbook
     from .targets import asset_files, get_engine
 
     engine = get_engine(engine_name)
@@ -204,14 +208,20 @@ def render_site(project: Project, engine_name: str, options: BuildOptions, memo:
     parts.update(render_engagements(job, stale, progress))
     as_of = options.as_of or max((p.newest for p in parts.values() if p.newest), default=EPOCH)
     handbook_plan = plan_handbook(handbook, [parts[eid].summary for eid in ids])
-    files = engine.render(handbook_plan, job.env, {"as_of": as_of, "insights": {}})
     plan = Plan(list(handbook_plan.pages), dict(handbook_plan.folders))
     for eid in ids:
-        files.update(parts[eid].files)
         plan.extend(parts[eid].plan)
+    clashes = collisions(handbook, plan)
+    if clashes:
+        raise ContentErrors(clashes)
+    files = engine.render(handbook_plan, job.env, {"as_of": as_of, "insights": {}}, options, handbook.site)
+    for eid in ids:
+        files.update(parts[eid].files)
     assets = asset_files(project.template_tiers(options.templates), engine.name)
     assets.update(engine.assets(project))
     for rel, data in assets.items():
         files.setdefault(rel, data)
+    # The consultancy's own files (never pages: those are planned) win over the shipped ones, `_category_.json` too.
+    files.update({path: file.data for path, file in handbook.assets.items()})
     rendered = len(handbook_plan.pages) + sum(len(parts[eid].plan.pages) for eid in stale)
     return SiteRender(files, {eid: parts[eid] for eid in ids}, plan, handbook.site, as_of, rendered, list(stale))

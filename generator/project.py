@@ -82,3 +82,5 @@ class BuildOptions:
     templates: Path | None = None
     audience: str = "client"
     as_of: date | None = None
+    label: str | None = None  # the docs tree's label in a host site's navigation (default: the site title)
+    tags: bool = False  # Docusaurus: write tags into front matter, under 'ops/' so they stay apart from the host's

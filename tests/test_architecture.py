@@ -96,10 +96,10 @@ def plaintext_engine():
     from generator.escape import HTML_INLINE, HTML_TEXT, Escaper
     from generator.targets import Engine, engines, register, render_pages, unregister
 
-    def render(plan, env, context):
+    def render(plan, env, context, options, site):
         return {path.replace(".md", ".txt"): data for path, data in render_pages(plan, env, lambda page: "", context).items()}
 
-    def html(project, docs_dir, site_dir, plan, site):
+    def html(project, docs_dir, site_dir, plan, site, progress):
         for text in sorted(docs_dir.rglob("*.txt")):
             target = site_dir / text.relative_to(docs_dir).with_suffix(".html")
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -52,19 +52,26 @@ def _targets(target: str) -> tuple[str, ...]:
 @templates_option
 @as_of_option("The date figures are computed for (overdue items, error budgets). Default: the newest date in each engagement.")
 @audience_option("client")
+@click.option("--label", default=None, metavar="TEXT",
+              help="Docusaurus: the tree's label in the host site's sidebar and breadcrumbs (default: the site title).")
+@click.option("--tags", is_flag=True, help="Docusaurus: tag pages (client, runbook, severity), under 'ops/' apart from the host's tags.")
 def build(content: str, target: str, out: str | None, site_dir: str | None, no_html: bool, engagement: str | None,
-          templates: str | None, as_of, audience: str) -> None:
+          templates: str | None, as_of, audience: str, label: str | None, tags: bool) -> None:
     """Render the content into a docs tree and build the site.
 
     For MkDocs: Markdown into docs/, then the real MkDocs build (strict) into
     site/. For Docusaurus: a docs tree into docusaurus/docs/ to drop into a
     Docusaurus 3 site. Nothing is replaced unless the whole build succeeds.
 
+    Where the output goes: --out and --site-dir, else docs_dir and site_dir of
+    mkdocs.yml (docs/ and site/), else docusaurus/docs/. A folder opsdocs did
+    not make is never written into.
+
     Examples:
 
       opsdocs build
 
-      opsdocs build --target docusaurus
+      opsdocs build --target docusaurus --out ~/our-site/docs/operations --label Operations
 
       opsdocs build --engagement kestrel-shop --site-dir site-kestrel
     """
@@ -80,6 +87,8 @@ def build(content: str, target: str, out: str | None, site_dir: str | None, no_h
         templates=Path(templates) if templates else None,
         as_of=as_of.date() if as_of else None,
         audience=audience,
+        label=label,
+        tags=tags,
     )
     try:
         project = Project.at(content)

@@ -8,8 +8,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, did_you_mean
-from ..load import Document, RawContent, RawEngagement
+from ..load import Document, HandFile, RawContent, RawEngagement
 from .engagement import Engagement
+from .handwritten import HandPage, read_pages
 from .incident import Incident
 from .kinds import KIND, DocKey, Kind, kinds_in
 from .runbook import Runbook
@@ -45,7 +46,8 @@ class Content:
     site: Site
     phases: dict[str, Phase]
     pricing: Pricing | None
-    pages: dict[str, str]
+    pages: dict[str, HandPage]  # hand-written pages (handbook/pages/**/*.md), by path in the docs tree
+    assets: dict[str, HandFile]  # the other files under handbook/pages/: images, stylesheets, scripts
     engagements: dict[str, EngagementData]
     sources: dict[DocKey, Document] = field(default_factory=dict, repr=False, compare=False)
 
@@ -204,6 +206,9 @@ def validate_content(raw: RawContent) -> tuple[Content | None, list[Problem]]:
         errors.extend(problems)
         if data is not None:
             engagements[eid] = data
+    pages, problems = read_pages(raw.handwritten)
+    errors.extend(problems)
+    assets = {path: file for path, file in raw.handwritten.items() if not file.is_page}
     if fields["site"] is None:
         return None, errors
-    return Content(pages=dict(raw.pages), engagements=engagements, sources=dict(raw.documents), **fields), errors
+    return Content(pages=pages, assets=assets, engagements=engagements, sources=dict(raw.documents), **fields), errors

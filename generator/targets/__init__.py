@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..escape import Escaper
     from ..model.site import Site
     from ..pages import Page, Plan
-    from ..project import Project
+    from ..project import BuildOptions, Project
 
 
 @dataclass(frozen=True)
@@ -35,15 +35,19 @@ class Engine:
     name: str  # also its template folder: templates/<name>/
     escaper: "Escaper"
     # The docs tree from the page plan: every page (with its front matter) and folder file, in memory.
-    render: Callable[["Plan", "jinja2.Environment", dict[str, Any]], dict[str, bytes]]
+    render: Callable[["Plan", "jinja2.Environment", dict[str, Any], "BuildOptions", "Site"], dict[str, bytes]]
     # How a callout box is written: (kind, title already escaped, body Markdown) → Markdown.
     callout: Callable[[str, str, str], str]
     default_out: str | None = None  # None: not a target of `opsdocs build` (the handover's pages)
     help: str = ""
     # Files the pages need from npm packages (mermaid), served from the site itself so it works offline.
     assets: Callable[["Project"], dict[str, bytes]] = field(default=lambda project: {})
-    # Builds HTML from the written docs tree: (project, docs folder, site folder, plan, site.yaml) → None.
-    html: Callable[["Project", Path, Path, "Plan", "Site"], None] | None = None
+    # Builds HTML from the written docs tree: (project, docs folder, site folder, plan, site.yaml, progress) → None.
+    html: Callable[["Project", Path, Path, "Plan", "Site", Callable[[str], None]], None] | None = None
+    # Where its output goes when no --out or --site-dir is given: (docs folder, HTML folder).
+    locate: Callable[["Project"], tuple[Path, Path]] | None = None
+    # What the site the output lands in still needs, as warnings (a host's missing mermaid theme).
+    host_warnings: Callable[[Path], list[str]] = field(default=lambda out_dir: [])
 
     @property
     def template_folders(self) -> tuple[str, ...]:
@@ -103,7 +107,8 @@ def front_matter(fields: Iterable[tuple[str, Any]]) -> str:
 
 
 def render_pages(plan: "Plan", env: "jinja2.Environment", head: Callable[["Page"], str], context: dict[str, Any]) -> dict[str, bytes]:
-    """Render every page: its front matter, then its template with `context` and the page's own data.
+    """Render every page: its front matter, then its template with `context` and the page's own data
+    (a hand-written page is taken as it is).
 
     The first template error stops the build, located in its template.
     """
@@ -117,6 +122,9 @@ def render_pages(plan: "Plan", env: "jinja2.Environment", head: Callable[["Page"
         raise OpsdocsError(f"two pages would be written to the same path: {twice}")
     files = {}
     for page in plan.pages:
+        if page.template is None:  # a hand-written page: as it is, front matter and all
+            files[page.path] = page.context["text"].encode("utf-8")
+            continue
         try:
             body = env.get_template(page.template).render({**context, **page.context, "page": page})
         except (jinja2.TemplateError, TypeError) as exc:  # a broken template (often an override), not bad data

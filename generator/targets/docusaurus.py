@@ -1,35 +1,54 @@
-"""Targets: Docusaurus 3. A docs tree with front matter and `_category_.json` per folder."""
+"""Targets: Docusaurus 3. A docs tree with front matter and `_category_.json` per folder, made to be a guest.
+
+The tree is meant to drop into a site the consultancy already has (at
+`docs/operations/`, say): it claims no route outside its own folder, labels its
+folder in the host's sidebar, adds no tags to the host's tag pages unless asked
+(and then under `ops/`), and says what the host's configuration still needs.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from ..escape import MARKDOWN_TEXT, Escaper
+from ..model.site import Site
 from ..pages import Page, Plan
+from ..project import BuildOptions
 from . import Engine, front_matter, register, render_pages
 
+TAG_PREFIX = "ops/"
 
-def render(plan: Plan, env: jinja2.Environment, context: dict[str, Any]) -> dict[str, bytes]:
+
+def render(plan: Plan, env: jinja2.Environment, context: dict[str, Any], options: BuildOptions, site: Site) -> dict[str, bytes]:
     def head(page: Page) -> str:
         return front_matter(
             [
                 ("sidebar_position", page.position),
                 ("title", guard_script(page.title)),
                 ("description", page.description and guard_script(page.description)),
-                ("slug", "/" if page.path == "index.md" else None),
-                ("tags", [guard_script(tag) for tag in page.tags]),
+                ("tags", [guard_script(TAG_PREFIX + tag) for tag in page.tags] if options.tags else None),
             ]
         )
 
     files = render_pages(plan, env, head, context)
-    for path in sorted(plan.folders):
-        folder = plan.folders[path]
-        category = {"label": folder.label, "position": folder.position}
-        files[f"{path}/_category_.json"] = (json.dumps(category, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    folders = dict(plan.folders)
+    if "index.md" in files:  # the tree's own root: its label in the host's sidebar and breadcrumbs
+        files["_category_.json"] = _category(options.label or site.site.title, None)
+    for path in sorted(folders):
+        files[f"{path}/_category_.json"] = _category(folders[path].label, folders[path].position)
     return files
+
+
+def _category(label: str, position: int | None) -> bytes:
+    category: dict[str, Any] = {"label": label}
+    if position is not None:
+        category["position"] = position
+    return (json.dumps(category, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def callout(kind: str, title: str, body: str) -> str:
@@ -48,6 +67,37 @@ def guard_script(text: str) -> str:
     return text.replace("<", "<\u2060")
 
 
+CONFIG_NAMES = ("docusaurus.config.js", "docusaurus.config.ts", "docusaurus.config.mjs", "docusaurus.config.cjs",
+                "docusaurus.config.mts", "docusaurus.config.cts")
+MERMAID_HOW = (
+    "diagrams need Docusaurus' mermaid theme: run 'npm install @docusaurus/theme-mermaid' in {site}, "
+    "then add  markdown: {{mermaid: true}},  and  themes: ['@docusaurus/theme-mermaid'],  to {config}; "
+    "until then every diagram shows as its source"
+)
+
+
+def host_config(out_dir: Path) -> Path | None:
+    """The configuration of the Docusaurus site the tree is written into, if it is inside one."""
+    for folder in [out_dir, *out_dir.parents]:
+        for name in CONFIG_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+def host_warnings(out_dir: Path) -> list[str]:
+    """What the host site still needs for the pages to show as meant (read from its config, never changed)."""
+    config = host_config(out_dir)
+    if config is None:
+        return []
+    text = re.sub(r"//[^\n]*|/\*.*?\*/", "", config.read_text(encoding="utf-8", errors="replace"), flags=re.S)
+    has_theme = "@docusaurus/theme-mermaid" in text
+    has_flag = re.search(r"\bmermaid\s*:\s*true\b", text) is not None
+    if has_theme and has_flag:
+        return []
+    return [MERMAID_HOW.format(site=config.parent, config=config.name)]
+
+
 ENGINE = register(Engine(
     name="docusaurus",
     # MDX reads `<` and `{` as JSX and JavaScript, `~` as strikethrough, `&` as an entity.
@@ -60,4 +110,5 @@ ENGINE = register(Engine(
     callout=callout,
     default_out="docusaurus/docs",
     help="a docs tree for a Docusaurus 3 site",
+    host_warnings=host_warnings,
 ))

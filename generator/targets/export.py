@@ -10,11 +10,13 @@ from typing import Any
 import jinja2
 
 from ..escape import HTML_INLINE, HTML_TEXT, Escaper
+from ..model.site import Site
 from ..pages import Page, Plan
+from ..project import BuildOptions
 from . import Engine, front_matter, register, render_pages
 
 
-def render(plan: Plan, env: jinja2.Environment, context: dict[str, Any]) -> dict[str, bytes]:
+def render(plan: Plan, env: jinja2.Environment, context: dict[str, Any], options: BuildOptions, site: Site) -> dict[str, bytes]:
     def head(page: Page) -> str:
         return front_matter([("title", page.title)])
 

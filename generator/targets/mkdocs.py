@@ -7,6 +7,7 @@ import logging
 import os
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ from ..errors import OpsdocsError
 from ..escape import HTML_INLINE, HTML_TEXT, Escaper
 from ..model.site import Site
 from ..pages import Page, Plan
-from ..project import Project
+from ..project import BuildOptions, Project
 from . import Engine, front_matter, register, render_pages
+from .mkdocs_settings import for_build, read_settings
 
 # Zensical, Material's successor, reads docs/templates/ as theme templates, not pages; the
 # handbook's templates live elsewhere in a MkDocs tree, and links to them follow.
@@ -54,7 +56,7 @@ def relink(text: str, old_path: str, new_path: str) -> str:
     return _MD_LINK.sub(fix, text)
 
 
-def render(plan: Plan, env: jinja2.Environment, context: dict[str, Any]) -> dict[str, bytes]:
+def render(plan: Plan, env: jinja2.Environment, context: dict[str, Any], options: BuildOptions, site: Site) -> dict[str, bytes]:
     def head(page: Page) -> str:
         # MkDocs and Material put these into HTML unescaped (nav, <title>, <meta>).
         return front_matter([("title", html.escape(page.title)), ("description", page.description and html.escape(page.description))])
@@ -110,11 +112,9 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_html(project: Project, docs_dir: Path, site_dir: Path, plan: Plan, site: Site) -> None:
-    """Run the real MkDocs build, strict: any warning fails it, with MkDocs' own words."""
+def build_html(project: Project, docs_dir: Path, site_dir: Path, plan: Plan, site: Site, progress: Callable[[str], None]) -> None:
+    """Run the real MkDocs build with the user's mkdocs.yml and what opsdocs' pages need; any warning fails it."""
     config_file = project.mkdocs_config
-    nav = nav_of(relocate_plan(plan))
-    site_name, site_url = site.site.title, site.site.url
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # the end-of-life banner is not ours to print
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -122,14 +122,18 @@ def build_html(project: Project, docs_dir: Path, site_dir: Path, plan: Plan, sit
 
     if not config_file.is_file():
         raise OpsdocsError(f"{project.rel(config_file)} is missing", "run 'opsdocs init' to get one, or pass --no-html")
+    settings = read_settings(config_file)
+    overrides, added = for_build(settings, nav_of(relocate_plan(plan)), site.site.title, site.site.url)
+    if added:
+        progress(f"mkdocs: added for this build what opsdocs' pages need and {config_file.name} does not set: {', '.join(added)}")
+    if settings.theme != "material":
+        progress(f"mkdocs: warning: opsdocs' pages are made for the Material theme; with '{settings.theme}' admonitions and "
+                 "tables take that theme's plain style, and diagrams are drawn only if the theme runs mermaid")
     collect = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
     try:
-        overrides: dict[str, Any] = {"docs_dir": str(docs_dir), "site_dir": str(site_dir), "nav": nav, "site_name": site_name, "strict": True}
-        if site_url:
-            overrides["site_url"] = site_url
-        config = load_config(config_file=str(config_file), **overrides)
+        config = load_config(config_file=str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), **overrides)
         build(config)
     except ConfigurationError as exc:
         raise OpsdocsError(f"{config_file.name}: MkDocs configuration error: {exc}") from None
@@ -138,6 +142,12 @@ def build_html(project: Project, docs_dir: Path, site_dir: Path, plan: Plan, sit
         raise OpsdocsError(f"{config_file.name}: MkDocs build failed: {details}") from None
     finally:
         logger.removeHandler(collect)
+
+
+def locate(project: Project) -> tuple[Path, Path]:
+    """docs_dir and site_dir as mkdocs.yml sets them (docs/ and site/ without one)."""
+    settings = read_settings(project.mkdocs_config)
+    return settings.docs_dir(), settings.site_dir()
 
 
 ENGINE = register(Engine(
@@ -149,4 +159,5 @@ ENGINE = register(Engine(
     help="a MkDocs Material site: Markdown in docs/, HTML in site/",
     assets=mermaid_asset,
     html=build_html,
+    locate=locate,
 ))

@@ -23,7 +23,7 @@ from pathlib import Path
 from .cache import Memo, digest_tree, memo_key, memo_path, sha
 from .pipeline import SiteRender, render_site
 from .project import BuildOptions, Project
-from .write import MARKER, Staging, check_output_dir, write_in_place
+from .write import MARKER, Staging, check_output_dir, follow_umask, write_in_place
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,7 @@ def commit(project: Project, name: str, made: SiteRender, changes: Diff, memo: M
             with Staging(site_dir) as site:
                 progress(f"{name}: building HTML into {project.rel(site_dir)}/")
                 build_html(project, docs.path, site.path, made.plan, made.site, progress)
+                follow_umask(site.path)
                 memo.forget()
                 docs.commit()
                 site.commit()

@@ -44,6 +44,38 @@ class Problem:
     def __str__(self) -> str:
         return self.format()
 
+    def as_dict(self) -> dict:
+        """The problem as a JSON object (`check --format json`); line and column null when unknown."""
+        return {"path": self.path, "line": self.line or None, "column": self.column or None,
+                "message": self.message, "hint": self.hint, "severity": self.severity}
+
+    def as_github(self) -> str:
+        """A GitHub Actions workflow command: the problem shows on the line of the pull request's diff."""
+        where = [f"file={_escape_property(self.path)}"]
+        if self.line:
+            where.append(f"line={self.line}")
+            if self.column:
+                where.append(f"col={self.column}")
+        text = self.message + (f"\nhint: {self.hint}" if self.hint else "")
+        return f"::{self.severity} {','.join(where)},title=opsdocs::{_escape_data(text)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def general_problem(error: "OpsdocsError") -> dict:
+    """An error that is not at a place in a file (no content folder, say), in the shape of a problem."""
+    return {"path": None, "line": None, "column": None, "message": error.message, "hint": error.hint, "severity": "error"}
+
+
+def general_github(error: "OpsdocsError") -> str:
+    return f"::error title=opsdocs::{_escape_data(error.format())}"
+
 
 class OpsdocsError(Exception):
     """Every error opsdocs reports to its user: what went wrong, and a hint about what to do.

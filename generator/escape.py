@@ -28,6 +28,7 @@ _AUTOLINK = re.compile(
 )
 _BACKTICKS = re.compile(r"`+")
 _LINE_START_MARKER = re.compile(r"^(\s*)([-+>#]|\d+[.)])")
+_BLOCK_START = re.compile(r"^([-+*>#]|\d+[.)])")
 _DIRECTIVE_COLON = re.compile(r":(?=[A-Za-z])")
 _MARKER_STARTS = frozenset(" \t-+>#0123456789")
 # A line of text followed directly by a list item: the case Python-Markdown reads differently.
@@ -112,8 +113,17 @@ class Escaper:
             out.append(self._inline("\n".join(chunk)))
         return Safe("\n".join(out))
 
-    def _inline(self, text: str) -> str:
-        """Escape text outside code spans and existing backslash escapes."""
+    def inline(self, value: str) -> Safe:
+        """A line of inline Markdown: code spans, emphasis and links kept; HTML, MDX, table pipes and anything
+        that would start a block (a heading, a list, a quote) shown as text."""
+        value = " ".join(value.replace("\r", "").split("\n")).strip()
+        out = self._inline(value, pipes=True)
+        if out[:1] in _MARKER_STARTS or out[:2] in ("* ", "*\t"):
+            out = _BLOCK_START.sub(lambda m: "\\" + m[1] if len(m[1]) == 1 else m[1][:-1] + "\\" + m[1][-1], out, count=1)
+        return Safe(out)
+
+    def _inline(self, text: str, pipes: bool = False) -> str:
+        """Escape text outside code spans and existing backslash escapes (with `pipes`, `|` too: table-safe)."""
         out: list[str] = []
         i, n = 0, len(text)
         while i < n:
@@ -138,7 +148,7 @@ class Escaper:
                     out.append(self._autolink(link.group(1)))
                     i = link.end()
                     continue
-            out.append(self.inline_map.get(ch, ch))
+            out.append("\\|" if pipes and ch == "|" else self.inline_map.get(ch, ch))
             if self.mdx and ch == ":" and i + 1 < n and text[i + 1].isalpha() and out[-1] == ":":
                 out[-1] = "\\:"
             i += 1
@@ -181,6 +191,39 @@ MARKDOWN_TEXT = {c: "\\" + c for c in "\\`*_[]|"}
 # Plain text in Markdown that is read as HTML (MkDocs, CommonMark).
 HTML_TEXT = {**MARKDOWN_TEXT, "&": "&amp;", "<": "&lt;", ">": "&gt;"}
 HTML_INLINE = {"<": "&lt;"}
+
+
+def table_code_pipes(markdown: str) -> str:
+    """GFM (Docusaurus, the handover's markdown-it) splits a table row at every unescaped `|`, inside code spans
+    too, where Python-Markdown (MkDocs) does not: in table rows, pipes inside code spans get a backslash."""
+    if "`" not in markdown or "|" not in markdown:
+        return markdown
+    lines = markdown.split("\n")
+    _, code = _code_lines(markdown)
+    for n, line in enumerate(lines):
+        if n in code or not line.startswith("|") or "`" not in line:
+            continue
+        out, i = [], 0
+        while i < len(line):
+            if line[i] == "\\":
+                out.append(line[i : i + 2])
+                i += 2
+                continue
+            if line[i] == "`":
+                run = _BACKTICKS.match(line, i).group()
+                close = re.compile(r"(?<!`)" + run + r"(?!`)").search(line, i + len(run))
+                if close:
+                    span = line[i + len(run) : close.start()]
+                    out.append(run + re.sub(r"(?<!\\)\|", r"\\|", span) + run)
+                    i = close.end()
+                    continue
+                out.append(run)
+                i += len(run)
+                continue
+            out.append(line[i])
+            i += 1
+        lines[n] = "".join(out)
+    return "\n".join(lines)
 
 
 def separate_lists(text: str) -> str:

@@ -21,6 +21,7 @@ from .model import EngagementData
 from .pages import Page, Plan
 from .pipeline import read_content, render_site
 from .project import PAPERS, BuildOptions, Project
+
 _LINK = re.compile(r"\]\(([^)\s]+?\.md)(#[^)\s]*)?\)")
 _FENCE = re.compile(r"^```mermaid\n(.*?)\n```$", re.M | re.S)
 

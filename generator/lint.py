@@ -12,10 +12,10 @@ from markdown_it import MarkdownIt
 from pydantic import BaseModel
 
 from .errors import Problem
-from .load import Document
 from .model import Content
 from .model.types import MarkdownText
 from .pages import plan_site
+from .parse import Document
 
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
 _FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")

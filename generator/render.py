@@ -14,7 +14,7 @@ import jinja2
 from .compute import allowed_downtime
 from .errors import ContentErrors
 from .escape import Safe, codeblock
-from .model.types import MarkdownText
+from .model.types import InlineText, MarkdownText
 
 if TYPE_CHECKING:
     from .targets import Engine
@@ -85,6 +85,8 @@ def make_environment(tiers: list[Path], engine: "Engine", display: Callable[[Pat
             return value
         if isinstance(value, MarkdownText):
             return escaper.markdown(value)
+        if isinstance(value, InlineText):
+            return escaper.inline(value)
         if isinstance(value, str):
             return escaper.text(value)
         if value is None:

@@ -15,12 +15,12 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
-from generator.load import load_yaml
 from generator.model import inner_model
 from generator.model.engagement import Engagement
 from generator.model.incident import Incident
 from generator.model.runbook import Runbook
 from generator.model.types import _text
+from generator.parse import load_yaml
 
 # Shown exactly as written wherever they land.
 HOSTILE_TEXT = [

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.load import load_yaml
+from generator.parse import load_yaml
 from tests.conftest import EXAMPLE, ROOT
 
 

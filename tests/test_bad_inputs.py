@@ -38,3 +38,6 @@ def test_bad_input(project: Path, case_path: Path) -> None:
     matching = [e for e in errors if e[0] == wanted and expected["message"] in e[2]]
     assert matching, f"{case['what']}: no error with {expected['message']!r} in {wanted}:\n{result.output}"
     assert matching[0][1] == expected["line"], f"{case['what']}: reported at line {matching[0][1]}, expected {expected['line']}"
+    # One mistake, one error: a broken file is not reported again by every reference to it.
+    count = expected.get("count", 1)
+    assert len(errors) == count, f"{case['what']}: {len(errors)} errors, expected {count}:\n{result.output}"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.pipeline import read_content
 from generator.cli import cli
+from generator.pipeline import read_content
 from generator.project import Project
 from tests.browser import OPEN_SHADOW_ROOTS, chromium_path, launch
 from tests.conftest import EXAMPLE, ROOT, need

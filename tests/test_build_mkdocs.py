@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.pipeline import render_site
-from generator.project import BuildOptions
 from generator.cli import cli
-from generator.project import Project
+from generator.pipeline import render_site
+from generator.project import BuildOptions, Project
 from tests.conftest import EXAMPLE, ROOT
 
 GOLDEN = Path(__file__).parent / "golden"

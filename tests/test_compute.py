@@ -7,15 +7,22 @@ from decimal import Decimal
 
 import pytest
 
-from generator.pipeline import read_content
 from generator.compute import (
-    action_ledger, allowed_downtime, coverage_gaps, elapsed, engagement_costs, incident_figures,
-    incidents_per_month, newest_date, slo_budgets,
+    action_ledger,
+    allowed_downtime,
+    coverage_gaps,
+    elapsed,
+    engagement_costs,
+    incident_figures,
+    incidents_per_month,
+    newest_date,
+    slo_budgets,
 )
-from generator.load import load_yaml
 from generator.model import EngagementData
 from generator.model.engagement import Engagement, Slo
 from generator.model.incident import Incident
+from generator.parse import load_yaml
+from generator.pipeline import read_content
 from generator.project import Project
 from generator.render import format_duration, format_percent, response_verdict
 from tests.conftest import EXAMPLE, ROOT

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.export import export_handover
-from generator.project import BuildOptions
 from generator.cli import cli
-from generator.project import Project
+from generator.export import export_handover
+from generator.project import BuildOptions, Project
 from tests.browser import chromium_path
 from tests.conftest import EXAMPLE, ROOT, need
 

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.pipeline import render_site
-from generator.project import BuildOptions
 from generator.cli import cli
-from generator.project import Project
+from generator.pipeline import render_site
+from generator.project import BuildOptions, Project
 
 RUNBOOK = "content/engagements/kestrel-shop/runbooks/checkout-errors.yaml"
 BASE = "title: Big\nsummary: s\nsymptoms: [x]\nsteps:\n  diagnose: [{do: a}]\n  mitigate: [{do: b}]\n  verify: [{do: c}]\n"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import ContentErrors
-from generator.load import parse_yaml
 from generator.model.incident import Incident
+from generator.parse import parse_yaml
 from tests.conftest import EXAMPLE
 
 
@@ -76,10 +76,18 @@ def test_recursive_alias_is_refused() -> None:
     assert "refers to the node that contains it" in info.value.problems[0].message
 
 
-def test_merge_keys_are_refused() -> None:
+def test_merge_keys_merge_as_yaml_means() -> None:
+    """`<<` brings in an anchored mapping's keys; the mapping's own keys win (as editors' YAML parsers read it)."""
+    doc = parse("base: &b {title: x, owner: y}\nmore:\n  <<: *b\n  owner: z\nboth:\n  <<: [*b, {extra: w}]\n")
+    assert doc.data["more"] == {"owner": "z", "title": "x"}
+    assert doc.data["both"] == {"title": "x", "owner": "y", "extra": "w"}
+    assert doc.keys[("more", "title")] == (1, 11)  # an error about a merged key points where it is written
+
+
+def test_a_merge_key_needs_a_mapping() -> None:
     with pytest.raises(ContentErrors) as info:
-        parse("base: &b {x: 1}\nuse:\n  <<: *b\n")
-    assert "merge keys" in info.value.problems[0].message
+        parse("a:\n  <<: text\n")
+    assert "takes a mapping" in info.value.problems[0].message
 
 
 def test_tab_indentation_hint() -> None:

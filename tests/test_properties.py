@@ -17,11 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from generator.pipeline import read_content, render_site
-from generator.project import BuildOptions
 from generator.cli import cli
-from generator.load import load_yaml
-from generator.project import Project
+from generator.parse import load_yaml
+from generator.pipeline import read_content, render_site
+from generator.project import BuildOptions, Project
 from tests.conftest import EXAMPLE, ROOT
 from tests.properties import COVERAGE, EDITS, TYPED_KEYS, engagement_tree
 

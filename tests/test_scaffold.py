@@ -199,3 +199,19 @@ def test_init_new_check_build_from_an_installed_wheel(tmp_path: Path) -> None:
     opsdocs("build", cwd=work)
     assert (work / "site/engagements/acme/index.html").is_file()
     assert (work / "site/phases/operate/index.html").is_file()
+
+
+def test_without_a_terminal_and_without_no_input_the_options_are_named(tmp_path: Path) -> None:
+    """A script or CI job (stdin not a terminal, nothing to read) gets exit 2 and the options to pass, not 'Aborted!'."""
+    opsdocs = Path(sys.executable).parent / "opsdocs"
+    done = subprocess.run([str(opsdocs), "init", str(tmp_path / "new")], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "no terminal" in done.stderr and "--consultancy ... --no-input" in done.stderr
+    assert "Aborted" not in done.stderr and not (tmp_path / "new").exists()
+
+
+def test_new_without_a_terminal_names_the_options(project: Path) -> None:
+    result = run("new", "engagement", "acme", input="")
+    assert result.exit_code == 2
+    assert "--client ... --system ... --no-input" in result.output

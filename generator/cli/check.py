@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import click
 
 from .common import content_option, count, fail, library_errors
 
+FORMATS = ("text", "json", "github")
+
 
 @click.command()
 @content_option
 @click.option("--strict", is_flag=True, help="Also lint: garbled text (mojibake), unclosed code fences, links to pages that do not exist.")
-def check(content: str, strict: bool) -> None:
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="'text' for people; 'json' an array of problems on stdout (path, line, column, message, hint, "
+                   "severity); 'github' workflow commands, so problems show on the lines of a pull request.")
+def check(content: str, strict: bool, fmt: str) -> None:
     """Validate every content file and the references between them.
 
     Prints every problem as FILE:LINE:COLUMN: message, with a hint, and exits 1
@@ -23,6 +30,8 @@ def check(content: str, strict: bool) -> None:
       opsdocs check
 
       opsdocs check --strict --content ~/northwind-docs/content
+
+      opsdocs check --format github       # in a GitHub Actions job
     """
     from ..pipeline import read_content
     from ..project import Project
@@ -30,7 +39,13 @@ def check(content: str, strict: bool) -> None:
     try:
         checked = read_content(Project.at(content), strict=strict)
     except library_errors() as exc:
-        fail(exc)
+        if fmt == "text":
+            fail(exc)
+        _report_machine(exc, fmt)
+        sys.exit(1)
+    if fmt != "text":
+        _report_machine(checked.warnings, fmt)
+        return
     for warning in checked.warnings:
         click.echo(warning.format(), err=True)
     c = checked.content
@@ -50,6 +65,21 @@ def check(content: str, strict: bool) -> None:
     click.echo(f"ok: {', '.join(parts)}")
     for path, todos in drafts.items():
         click.echo(f"  draft: {path} ({count(todos, 'TODO')} left)")
+
+
+def _report_machine(found, fmt: str) -> None:
+    """Problems (or the error that stopped the check) as JSON or as GitHub workflow commands, on stdout."""
+    from ..errors import ContentErrors, general_github, general_problem
+
+    if isinstance(found, ContentErrors):
+        found = found.problems
+    if fmt == "json":
+        items = [general_problem(found)] if isinstance(found, Exception) else [p.as_dict() for p in found]
+        click.echo(json.dumps(items, indent=2, ensure_ascii=False))
+        return
+    lines = [general_github(found)] if isinstance(found, Exception) else [p.as_github() for p in found]
+    for line in lines:
+        click.echo(line)
 
 
 @click.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -42,8 +43,23 @@ def _ask(questions, given: dict, no_input: bool) -> dict:
         shown = _shown(default)
         if shown is None and not q.required:
             shown = ""  # Enter leaves an optional answer empty
-        answers[q.name] = click.prompt(q.prompt, default=shown, value_proc=parse, err=True, show_default=bool(shown))
+        try:
+            answers[q.name] = click.prompt(q.prompt, default=shown, value_proc=parse, err=True, show_default=bool(shown))
+        except click.Abort:
+            if sys.stdin.isatty():
+                raise  # Ctrl-C or Ctrl-D at the terminal: the person stopped
+            raise _no_terminal(questions, given) from None
     return answers
+
+
+def _no_terminal(questions, given: dict) -> click.UsageError:
+    """The input ran out with no terminal to ask on (a script, CI): say which options answer the questions."""
+    needed = [q for q in questions if q.required and given.get(q.name) is None and q.default is None]
+    options = " ".join(f"--{q.name.replace('_', '-')} ..." for q in needed)
+    return click.UsageError(
+        "there is no terminal to ask the questions on; pass the answers as options with --no-input"
+        + (f": {options} --no-input" if options else "") + " (see --help for every option)"
+    )
 
 
 def _shown(value) -> str | None:

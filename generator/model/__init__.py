@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, did_you_mean
-from ..load import Document, HandFile, RawContent, RawEngagement
+from ..load import HandFile, RawContent, RawEngagement
+from ..parse import Document
 from .engagement import Engagement
 from .handwritten import HandPage, read_pages
 from .incident import Incident
@@ -28,6 +30,7 @@ class EngagementData:
     runbooks: dict[str, Runbook]
     incidents: dict[str, Incident]
     sources: dict[DocKey, Document] = field(default_factory=dict, repr=False, compare=False)
+    unreadable: frozenset[DocKey] = field(default=frozenset(), repr=False, compare=False)  # their own errors said it
 
     def documents(self) -> list[tuple[Kind, Document, BaseModel | None]]:
         """Each file of the engagement with its kind and model (None where the file did not validate)."""
@@ -161,10 +164,11 @@ def _scalar_hint(given: Any, message: str) -> str | None:
         return "a value starting with '[' or '- ' is a list; put it in quotes if you meant text"
     if given is None:
         return "the value is empty; write it after the ':' or remove the key"
-    if "datetime" in message.lower() or "timezone" in message.lower():
-        return "write a full datetime with an offset, e.g. 2026-03-14T09:12:00+01:00"
-    if "valid date" in message.lower():
+    lowered = message.lower()
+    if "not a date" in lowered or re.search(r"valid date\b", lowered):
         return "write dates as YYYY-MM-DD, e.g. 2026-03-14"
+    if "valid datetime" in lowered or "timezone info" in lowered:
+        return "write a full datetime with an offset, e.g. 2026-03-14T09:12:00+01:00"
     return None
 
 
@@ -191,7 +195,7 @@ def validate_engagement(raw: RawEngagement) -> tuple[EngagementData | None, list
     fields = _validate_all(raw.documents, kinds_in("engagement"), errors)
     if fields["engagement"] is None:
         return None, errors
-    data = EngagementData(raw.id, sources=dict(raw.documents), **fields)
+    data = EngagementData(raw.id, sources=dict(raw.documents), unreadable=raw.unreadable, **fields)
     errors.extend(check_documents(data))
     return data, errors
 

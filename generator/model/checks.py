@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from ..errors import Problem, did_you_mean
-from ..load import Document
+from ..parse import Document
 from . import EngagementData
 
 TODO = re.compile(r"\bTODO\b")
@@ -46,8 +46,8 @@ def check_todos(doc: Document, status: str | None) -> Iterator[Problem]:
 
 
 def _ids(data: EngagementData, kind: str) -> list[str]:
-    """Ids of the files of one kind that exist, valid or not, so one broken file does not cascade."""
-    return [ident for name, ident in data.sources if name == kind]
+    """Ids of the files of one kind that exist, valid, invalid or unreadable: one broken file is one error, not more."""
+    return sorted({ident for name, ident in (*data.sources, *data.unreadable) if name == kind})
 
 
 def _unknown(doc: Document, loc: tuple, what: str, value: str, known: list[str]) -> Problem:
@@ -55,63 +55,71 @@ def _unknown(doc: Document, loc: tuple, what: str, value: str, known: list[str])
     return doc.error(loc, f"unknown {what} '{value}'", hint)
 
 
+def _missing(value: str | None, known: list[str] | None) -> bool:
+    """A reference to an id that does not exist; never when the ids are in doubt (a duplicate is their own error)."""
+    return bool(value) and known is not None and value not in known
+
+
+def _unique_ids(doc: Document, loc: tuple, items: list) -> tuple[list[str] | None, list[Problem]]:
+    """The ids of a list, or None when one is used twice (then references to them are not checked)."""
+    seen: dict[str, int] = {}
+    problems = []
+    for i, item in enumerate(items):
+        if item.id in seen:
+            problems.append(doc.error(loc + (i, "id"), f"duplicate id '{item.id}'", f"item {seen[item.id] + 1} of '{loc[-1]}' already uses it"))
+        seen.setdefault(item.id, i)
+    return (None if problems else list(seen)), problems
+
+
 def check_engagement(data: EngagementData) -> Iterator[Problem]:
     doc = data.sources[("engagement", "")]
     e = data.engagement
     op = e.operate
-    severities = [s.id for s in op.fix.severity_levels]
-    slos = [s.id for s in op.monitor.slos]
-    alerts = [a.id for a in op.monitor.alerts]
-    runbooks = _ids(data, "runbook")
-    incidents = _ids(data, "incident")
-
-    for loc, items in (
-        (("operate", "monitor", "slos"), op.monitor.slos),
-        (("operate", "monitor", "alerts"), op.monitor.alerts),
-        (("operate", "fix", "severity_levels"), op.fix.severity_levels),
-        (("operate", "improve", "backlog"), op.improve.backlog),
+    known: dict[str, list[str] | None] = {"runbook": _ids(data, "runbook"), "incident": _ids(data, "incident")}
+    for name, loc, items in (
+        ("SLO", ("operate", "monitor", "slos"), op.monitor.slos),
+        ("alert", ("operate", "monitor", "alerts"), op.monitor.alerts),
+        ("severity", ("operate", "fix", "severity_levels"), op.fix.severity_levels),
+        ("backlog item", ("operate", "improve", "backlog"), op.improve.backlog),
     ):
-        seen: dict[str, int] = {}
-        for i, item in enumerate(items):
-            if item.id in seen:
-                yield doc.error(loc + (i, "id"), f"duplicate id '{item.id}'", f"item {seen[item.id] + 1} of '{loc[-1]}' already uses it")
-            seen.setdefault(item.id, i)
+        known[name], problems = _unique_ids(doc, loc, items)
+        yield from problems
 
     for i, alert in enumerate(op.monitor.alerts):
         base = ("operate", "monitor", "alerts", i)
-        if alert.severity not in severities:
-            yield _unknown(doc, base + ("severity",), "severity", alert.severity, severities)
-        if alert.slo and alert.slo not in slos:
-            yield _unknown(doc, base + ("slo",), "SLO", alert.slo, slos)
-        if alert.runbook and alert.runbook not in runbooks:
-            yield _unknown(doc, base + ("runbook",), "runbook", alert.runbook, runbooks)
+        for what, value in (("severity", alert.severity), ("SLO", alert.slo), ("runbook", alert.runbook)):
+            if _missing(value, known[what]):
+                yield _unknown(doc, base + (what.lower(),), what, value, known[what])  # type: ignore[arg-type]
     for i, item in enumerate(op.improve.backlog):
-        if item.incident and item.incident not in incidents:
-            yield _unknown(doc, ("operate", "improve", "backlog", i, "incident"), "incident", item.incident, incidents)
+        if _missing(item.incident, known["incident"]):
+            yield _unknown(doc, ("operate", "improve", "backlog", i, "incident"), "incident", item.incident, known["incident"])
 
-    yield from check_terms(doc, e, severities)
-    yield from check_runbooks(data, alerts)
+    yield from check_terms(doc, e, known["severity"])
+    yield from check_runbooks(data, known["alert"])
     for iid, incident in data.incidents.items():
-        yield from check_incident(data.sources[("incident", iid)], incident, severities, slos, alerts, runbooks)
+        yield from check_incident(data.sources[("incident", iid)], incident, known)
 
 
-def check_terms(doc: Document, e, severities: list[str]) -> Iterator[Problem]:
+def check_terms(doc: Document, e, severities: list[str] | None) -> Iterator[Problem]:
     """Response windows (one per severity) and the fields each engagement model needs."""
-    op = e.operate
     windows: dict[str, int] = {}
+    misplaced = 0  # windows for an unknown severity, or a second one for a severity
     for i, window in enumerate(e.terms.response_windows):
         loc = ("terms", "response_windows", i, "severity")
-        if window.severity not in severities:
-            yield _unknown(doc, loc, "severity", window.severity, severities)
+        if _missing(window.severity, severities):
+            misplaced += 1
+            yield _unknown(doc, loc, "severity", window.severity, severities)  # type: ignore[arg-type]
         elif window.severity in windows:
+            misplaced += 1
             yield doc.error(loc, f"a second response window for '{window.severity}'", "each severity has exactly one response window")
         windows.setdefault(window.severity, i)
-    for i, level in enumerate(op.fix.severity_levels):
-        if level.id not in windows:
+    uncovered = [(i, level.id) for i, level in enumerate(e.operate.fix.severity_levels) if level.id not in windows]
+    if len(uncovered) > misplaced:  # else each misplaced window is meant for an uncovered severity: one mistake, said once
+        for i, level in uncovered:
             yield doc.error(
                 ("operate", "fix", "severity_levels", i, "id"),
-                f"severity '{level.id}' has no response window",
-                f"add '- {{severity: {level.id}, response: 4h}}' under terms.response_windows",
+                f"severity '{level}' has no response window",
+                f"add '- {{severity: {level}, response: 4h}}' under terms.response_windows",
             )
 
     terms = e.terms
@@ -123,28 +131,25 @@ def check_terms(doc: Document, e, severities: list[str]) -> Iterator[Problem]:
         yield doc.error(("period", "end"), "the period ends before it starts", f"'end' must be on or after {e.period.start.isoformat()}")
 
 
-def check_runbooks(data: EngagementData, alerts: list[str]) -> Iterator[Problem]:
+def check_runbooks(data: EngagementData, alerts: list[str] | None) -> Iterator[Problem]:
     components = [c.name for c in data.engagement.system.components]
     for rid, runbook in data.runbooks.items():
         rdoc = data.sources[("runbook", rid)]
         for i, alert in enumerate(runbook.alerts):
-            if alert not in alerts:
-                yield _unknown(rdoc, ("alerts", i), "alert", alert, alerts)
+            if _missing(alert, alerts):
+                yield _unknown(rdoc, ("alerts", i), "alert", alert, alerts)  # type: ignore[arg-type]
         if runbook.service and components and runbook.service not in components:
             yield _unknown(rdoc, ("service",), "component", runbook.service, components)
 
 
-def check_incident(doc, incident, severities, slos, alerts, runbooks) -> Iterator[Problem]:
-    if incident.severity not in severities:
-        yield _unknown(doc, ("severity",), "severity", incident.severity, severities)
-    if incident.slo and incident.slo not in slos:
-        yield _unknown(doc, ("slo",), "SLO", incident.slo, slos)
-    for i, rid in enumerate(incident.related.runbooks):
-        if rid not in runbooks:
-            yield _unknown(doc, ("related", "runbooks", i), "runbook", rid, runbooks)
-    for i, aid in enumerate(incident.related.alerts):
-        if aid not in alerts:
-            yield _unknown(doc, ("related", "alerts", i), "alert", aid, alerts)
+def check_incident(doc: Document, incident, known: dict[str, list[str] | None]) -> Iterator[Problem]:
+    for what, value in (("severity", incident.severity), ("SLO", incident.slo)):
+        if _missing(value, known[what]):
+            yield _unknown(doc, (what.lower(),), what, value, known[what])  # type: ignore[arg-type]
+    for what, values in (("runbook", incident.related.runbooks), ("alert", incident.related.alerts)):
+        for i, value in enumerate(values):
+            if _missing(value, known[what]):
+                yield _unknown(doc, ("related", what + "s", i), what, value, known[what])  # type: ignore[arg-type]
 
     order = ["started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at"]
     previous: tuple[str, datetime] | None = None

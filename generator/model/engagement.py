@@ -12,6 +12,7 @@ from .types import (
     Duration,
     Email,
     Id,
+    Inline,
     Item,
     Markdown,
     Model,
@@ -95,7 +96,7 @@ class Slo(Item):
 class Alert(Item):
     id: Id
     name: Text
-    condition: Text
+    condition: Inline
     severity: Id
     slo: Id | None = None
     runbook: Id | None = None
@@ -139,8 +140,8 @@ class Fix(Model):
 class BacklogItem(Item):
     id: Id
     title: Text
-    evidence: Text
-    expected_impact: Text
+    evidence: Inline
+    expected_impact: Inline
     status: Literal["planned", "in-progress", "done", "dropped"]
     incident: Id | None = None
 

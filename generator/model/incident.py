@@ -6,18 +6,18 @@ from datetime import datetime, time
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from .types import Date, Id, Item, Markdown, Model, Moment, Text, Timezone
+from .types import AwareMoment, Date, Id, Inline, Item, Markdown, Model, Moment, Text, Timezone
 
 
 class TimelineEntry(Item):
     at: Moment
-    event: Text
+    event: Inline
 
 
 class ActionItem(Item):
-    do: Text
+    do: Inline
     type: Literal["prevent", "mitigate", "detect", "process", "other"]
     owner: Text
     due: Date | None = None
@@ -26,9 +26,9 @@ class ActionItem(Item):
 
 
 class Lessons(Model):
-    went_well: list[Text] = []
-    went_wrong: list[Text] = []
-    got_lucky: list[Text] = []
+    went_well: list[Inline] = []
+    went_wrong: list[Inline] = []
+    got_lucky: list[Inline] = []
 
 
 class Related(Model):
@@ -45,11 +45,11 @@ class Incident(Model):
     authors: list[Text] = Field(min_length=1)
     date: Date
     timezone: Timezone = "UTC"
-    started_at: AwareDatetime
-    detected_at: AwareDatetime
-    acknowledged_at: AwareDatetime | None = None
-    mitigated_at: AwareDatetime | None = None
-    resolved_at: AwareDatetime
+    started_at: AwareMoment
+    detected_at: AwareMoment
+    acknowledged_at: AwareMoment | None = None
+    mitigated_at: AwareMoment | None = None
+    resolved_at: AwareMoment
     slo: Id | None = None
     summary: Markdown
     impact: Markdown

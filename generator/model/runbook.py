@@ -6,13 +6,13 @@ from typing import Literal
 
 from pydantic import Field
 
-from .types import Date, Duration, Id, Markdown, Model, Text
+from .types import Date, Duration, Id, Inline, Markdown, Model, Text
 
 
 class Step(Model):
-    do: Text
+    do: Inline
     run: Text | None = Field(None, description="a command, shown as a code block")
-    expect: Text | None = None
+    expect: Inline | None = None
 
 
 class Steps(Model):
@@ -37,6 +37,6 @@ class Runbook(Model):
     alerts: list[Id] = []
     owner: Text | None = None
     last_tested: Date | None = None
-    symptoms: list[Text] = Field(min_length=1)
+    symptoms: list[Inline] = Field(min_length=1)
     steps: Steps
     escalate: Escalate | None = None

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from ..load import ID_PATTERN, ID_RE, ID_RULE
 
@@ -34,6 +35,12 @@ class Item(Model):
 
 class MarkdownText(str):
     """Text that the format says is Markdown; templates pass it through (escaped for the engine)."""
+
+    __slots__ = ()
+
+
+class InlineText(str):
+    """A line of text with inline Markdown (code spans, emphasis, links); anything that would start a block is text."""
 
     __slots__ = ()
 
@@ -103,17 +110,47 @@ def _email(value: object) -> str:
 
 
 def _url(value: object) -> str:
-    if not isinstance(value, str) or not _URL_RE.match(value):
+    text = str(value)
+    if not re.match(r"^(https?|mailto):", text):
         raise ValueError(f"'{value}' is not a URL: it must start with http:// or https://")
-    return value
+    bad = re.search(r"[\s<>]", text)
+    if bad:
+        char = bad.group()
+        shown = {" ": "a space", "\t": "a tab", "\n": "a line break"}.get(char, f"'{char}'")
+        raise ValueError(f"{shown} is not allowed in a URL: write it percent-encoded, as %{ord(char):02X}")
+    return text
+
+
+@lru_cache(maxsize=1)
+def time_zones() -> frozenset[str]:
+    """The IANA time zones of Python's zoneinfo database: the same list for `check` and the JSON Schema."""
+    return frozenset(available_timezones())
 
 
 def _timezone(value: object) -> str:
-    try:
-        ZoneInfo(str(value))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"'{value}' is not a time zone: use an IANA name such as Europe/Berlin or UTC") from None
+    if str(value) not in time_zones():
+        from ..errors import did_you_mean
+
+        close = did_you_mean(str(value), time_zones())
+        near = f" ({close})" if close and close.startswith("did") else ""
+        raise ValueError(f"'{value}' is not a time zone: use an IANA name such as Europe/Berlin or UTC{near}")
     return str(value)
+
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date(value: object) -> date:
+    """A calendar date written YYYY-MM-DD, and nothing else (no time of day)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    text = str(value).strip()
+    if not _DATE_RE.match(text):
+        raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD, e.g. 2026-03-14")
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not a date in the calendar ({exc})") from None
 
 
 def parse_time_of_day(text: str) -> time | None:
@@ -142,37 +179,59 @@ def _moment(value: object) -> datetime | time:
         ) from None
 
 
-def _str_schema(pattern: str | None = None, description: str | None = None, also_number: bool = False) -> WithJsonSchema:
-    schema: dict = {"type": "string"}
+def _str_schema(pattern: str | None = None, description: str | None = None, also_number: bool = False,
+                number: dict | None = None, **extra) -> WithJsonSchema:
+    """The JSON Schema of a value `check` reads from text: what an editor's YAML 1.2 parser makes of the same text."""
+    schema: dict = {"type": "string", **extra}
     if pattern:
         schema["pattern"] = pattern
-    if also_number:
-        schema = {"anyOf": [{"type": "number"}, schema]}
+    if also_number or number:
+        schema = {"anyOf": [{"type": "number", **(number or {})}, schema]}
     if description:
         schema["description"] = description
     return WithJsonSchema(schema)
 
 
-Text = Annotated[str, BeforeValidator(_text)]
-Markdown = Annotated[str, BeforeValidator(_text), AfterValidator(MarkdownText), _str_schema(description="Markdown")]
-Id = Annotated[str, BeforeValidator(_id), _str_schema(ID_PATTERN)]
+# Text is text to `check` whatever it looks like (2024, 30, yes); an editor's parser reads some as numbers or booleans.
+_TEXT_SCHEMA = {"anyOf": [{"type": "string", "pattern": "\\S", "not": {"pattern": "[\\x00-\\x08\\x0b-\\x1f\\x7f]"}},
+                          {"type": "number"}, {"type": "boolean"}]}
+_PERCENT_TEXT = r"^ *\+?(100(\.0*)?|0*[1-9][0-9]?(\.[0-9]*)?|0*\.[0-9]*[1-9][0-9]*) *%? *$"
+_TIME_OF_DAY = r"^([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+_DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:?[0-9]{2})?$"
+_AWARE_DATETIME = _DATETIME[:-2] + "$"  # the offset required
+
+
+def _timezone_schema() -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "enum": sorted(time_zones()), "description": "an IANA time zone such as Europe/Berlin"})
+
+
+Text = Annotated[str, BeforeValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
+Markdown = Annotated[str, BeforeValidator(_text), AfterValidator(MarkdownText), WithJsonSchema({**_TEXT_SCHEMA, "description": "Markdown"})]
+Inline = Annotated[str, BeforeValidator(_text), AfterValidator(InlineText),
+                   WithJsonSchema({**_TEXT_SCHEMA, "description": "a line of text: `code`, *emphasis* and [links](...) allowed"})]
+Id = Annotated[str, BeforeValidator(_id), WithJsonSchema({"anyOf": [{"type": "string", "pattern": ID_PATTERN},
+                                                                     {"type": "integer", "minimum": 0}]})]
 Duration = Annotated[
     timedelta,
     BeforeValidator(parse_duration),
-    _str_schema(r"^(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?$", "a duration such as 90s, 15m, 4h, 1d, 2w or 1h30m"),
+    _str_schema(r"^(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?$", "a duration such as 90s, 15m, 4h, 1d, 2w or 1h30m", minLength=1),
 ]
-Percent = Annotated[float, BeforeValidator(_percent), _str_schema(r"^[0-9.]+ ?%?$", "a percentage, 0 < p <= 100", True)]
-Money = Annotated[Decimal, BeforeValidator(_money), _str_schema(r"^[0-9]+(\.[0-9]+)?$", "an amount in the currency", True)]
-Email = Annotated[str, BeforeValidator(_email), _str_schema(description="an email address")]
-Url = Annotated[str, BeforeValidator(_url), _str_schema(r"^(https?|mailto):", "a URL")]
-Timezone = Annotated[str, BeforeValidator(_timezone), _str_schema(description="an IANA time zone such as Europe/Berlin")]
+Percent = Annotated[float, BeforeValidator(_percent),
+                    _str_schema(_PERCENT_TEXT, "a percentage, 0 < p <= 100", number={"exclusiveMinimum": 0, "maximum": 100})]
+Money = Annotated[Decimal, BeforeValidator(_money),
+                  _str_schema(r"^ *[0-9]+(\.[0-9]*)? *$", "an amount in the currency", number={"minimum": 0})]
+Email = Annotated[str, BeforeValidator(_email), _str_schema(_EMAIL_RE.pattern, "an email address")]
+Url = Annotated[str, BeforeValidator(_url), _str_schema(_URL_RE.pattern, "a URL")]
+Timezone = Annotated[str, BeforeValidator(_timezone), _timezone_schema()]
 Moment = Annotated[
     datetime | time,
     BeforeValidator(_moment),
-    _str_schema(description="a time of day (09:12) on the incident's date, or a full datetime"),
+    WithJsonSchema({"type": "string", "pattern": f"{_TIME_OF_DAY}|{_DATETIME}",
+                    "description": "a time of day (09:12) on the incident's date, or a full datetime"}),
 ]
-Date = Annotated[date, _str_schema(r"^\d{4}-\d{2}-\d{2}$", "a date, YYYY-MM-DD")]
-Count = Annotated[int, Field(ge=0), _str_schema(r"^[0-9]+$", "a whole number", True)]
+AwareMoment = Annotated[AwareDatetime, _str_schema(_AWARE_DATETIME, "a date and time with its offset: 2026-03-14T09:12:00+01:00")]
+Date = Annotated[date, BeforeValidator(_date), _str_schema(_DATE_RE.pattern, "a date, YYYY-MM-DD", format="date")]
+Count = Annotated[int, Field(ge=0), _str_schema(r"^[0-9]+$", "a whole number", number={"minimum": 0, "multipleOf": 1})]
 SchemaVersion = Annotated[
     Literal[1],
     BeforeValidator(lambda v: int(v) if isinstance(v, str) and v.strip().isdigit() else v),

@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from ..escape import MARKDOWN_TEXT, Escaper
+from ..escape import MARKDOWN_TEXT, Escaper, table_code_pipes
 from ..model.site import Site
 from ..pages import Page, Plan
 from ..project import BuildOptions
@@ -35,13 +35,18 @@ def render(plan: Plan, env: jinja2.Environment, context: dict[str, Any], options
             ]
         )
 
-    files = render_pages(plan, env, head, context)
+    written = {page.path for page in plan.pages if page.template is None}  # hand-written: as they are
+    files = {path: data if path in written else _gfm_tables(data) for path, data in render_pages(plan, env, head, context).items()}
     folders = dict(plan.folders)
     if "index.md" in files:  # the tree's own root: its label in the host's sidebar and breadcrumbs
         files["_category_.json"] = _category(options.label or site.site.title, None)
     for path in sorted(folders):
         files[f"{path}/_category_.json"] = _category(folders[path].label, folders[path].position)
     return files
+
+
+def _gfm_tables(data: bytes) -> bytes:
+    return table_code_pipes(data.decode("utf-8")).encode("utf-8")
 
 
 def _category(label: str, position: int | None) -> bytes:

@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from ..escape import HTML_INLINE, HTML_TEXT, Escaper
+from ..escape import HTML_INLINE, HTML_TEXT, Escaper, table_code_pipes
 from ..model.site import Site
 from ..pages import Page, Plan
 from ..project import BuildOptions
@@ -20,7 +20,8 @@ def render(plan: Plan, env: jinja2.Environment, context: dict[str, Any], options
     def head(page: Page) -> str:
         return front_matter([("title", page.title)])
 
-    return render_pages(plan, env, head, context)
+    # The handover is read by markdown-it, whose tables split at pipes inside code spans too (as GFM's do).
+    return {path: table_code_pipes(data.decode("utf-8")).encode("utf-8") for path, data in render_pages(plan, env, head, context).items()}
 
 
 def callout(kind: str, title: str, body: str) -> str:

@@ -61,13 +61,13 @@ class IncidentFigures:
     budget_share: float | None
 
 
-def incident_figures(incident: Incident, engagement: Engagement) -> IncidentFigures:
+def incident_figures(incident: Incident, engagement: Engagement, slos: list[Slo] | None = None) -> IncidentFigures:
     impact_end = incident.mitigated_at or incident.resolved_at
     impact = elapsed(incident.started_at, impact_end)
     window = next((w.response for w in engagement.terms.response_windows if w.severity == incident.severity), None)
     ack = elapsed(incident.detected_at, incident.acknowledged_at)
     response = ResponseCheck(incident.severity, window, ack) if window is not None else None
-    slo = next((s for s in engagement.operate.monitor.slos if s.id == incident.slo), None)
+    slo = next((s for s in (engagement.operate.monitor.slos if slos is None else slos) if s.id == incident.slo), None)
     share = impact / allowed_downtime(slo) if slo else None
     return IncidentFigures(
         time_to_detect=elapsed(incident.started_at, incident.detected_at),
@@ -119,7 +119,7 @@ def slo_budgets(data: EngagementData, as_of: date) -> list[SloBudget]:
     """For each SLO, the incidents whose impact began in the window ending on `as_of`."""
     end = end_of_day(as_of)
     budgets = []
-    for slo in data.engagement.operate.monitor.slos:
+    for slo in data.slos:
         start = end - slo.window
         allowed = allowed_downtime(slo)
         uses = []
@@ -159,24 +159,27 @@ def action_ledger(data: EngagementData, as_of: date) -> list[LedgerEntry]:
 
 @dataclass(frozen=True)
 class Gaps:
-    alerts_without_runbook: list[str]
+    alerts_without_runbook: list[str]  # the alerts' names
+    chain: list  # alerting.ChainGap: routing, runbook_url and burn-rate gaps from the client's monitoring files
     runbooks_without_alert: list[str]
     runbooks_untested: list[tuple[str, date | None]]
     incidents_missing_postmortem: list[tuple[str, str, str]]
 
     @property
     def count(self) -> int:
-        return sum(map(len, (self.alerts_without_runbook, self.runbooks_without_alert, self.runbooks_untested, self.incidents_missing_postmortem)))
+        return sum(map(len, (self.alerts_without_runbook, self.chain, self.runbooks_without_alert, self.runbooks_untested,
+                             self.incidents_missing_postmortem)))
 
 
 def coverage_gaps(data: EngagementData, as_of: date) -> Gaps:
-    monitor = data.engagement.operate.monitor
-    answered = {a.runbook for a in monitor.alerts if a.runbook} | {
-        rid for rid, r in data.runbooks.items() if r.alerts
-    }
+    from .alerting import alert_views, chain_gaps
+
+    views = alert_views(data)
+    answered = {v.runbook for v in views if v.runbook} | {rid for rid, r in data.runbooks.items() if r.alerts}
     required = {s.id for s in data.engagement.operate.fix.severity_levels if s.postmortem == "required"}
     return Gaps(
-        alerts_without_runbook=[a.id for a in monitor.alerts if not a.runbook],
+        alerts_without_runbook=[f"{v.name} ({v.severity})" if v.rule else v.name for v in views if not v.runbook and not v.runbook_url],
+        chain=chain_gaps(data),
         runbooks_without_alert=sorted(rid for rid in data.runbooks if rid not in answered),
         runbooks_untested=sorted(
             (rid, r.last_tested) for rid, r in data.runbooks.items()
@@ -268,6 +271,7 @@ class Insights:
     costs: Costs
     months: list[str] = field(default_factory=list)
     per_month: dict[str, list[int]] = field(default_factory=dict)
+    alerts: list = field(default_factory=list)  # alerting.AlertView: every alert, with its runbook and receivers
 
     @property
     def open_actions(self) -> list[LedgerEntry]:
@@ -288,16 +292,19 @@ class Insights:
 
 
 def engagement_insights(data: EngagementData, as_of: date, default_currency: str) -> Insights:
+    from .alerting import alert_views
+
     months, per_month = incidents_per_month(data)
     return Insights(
         as_of=as_of,
-        incidents={iid: incident_figures(i, data.engagement) for iid, i in sorted(data.incidents.items())},
+        incidents={iid: incident_figures(i, data.engagement, data.slos) for iid, i in sorted(data.incidents.items())},
         budgets=slo_budgets(data, as_of),
         ledger=action_ledger(data, as_of),
         gaps=coverage_gaps(data, as_of),
         costs=engagement_costs(data.engagement, default_currency),
         months=months,
         per_month=per_month,
+        alerts=alert_views(data),
     )
 
 

@@ -6,13 +6,14 @@ import difflib
 import posixpath
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from markdown_it import MarkdownIt
 from pydantic import BaseModel
 
 from .errors import Problem
-from .model import Content
+from .model import Content, EngagementData
 from .model.types import MarkdownText
 from .pages import plan_site
 from .parse import Document
@@ -134,4 +135,29 @@ def lint_content(content: Content) -> list[Problem]:
         for kind, doc, model in data.documents():
             if model is not None:
                 found += lint_document(doc, model, kind.page_dir(f"engagements/{eid}"), pages)
+        found += lint_alerting(data)
+    return found
+
+
+def lint_alerting(data: EngagementData) -> list[Problem]:
+    """The chain from alert to person to runbook, as warnings where it breaks: alerts without a runbook, routes
+    that reach nobody or only the default receiver, runbook_urls that lead nowhere, SLOs without burn-rate pages."""
+    from .alerting import alert_views, chain_gaps
+
+    doc = data.sources[("engagement", "")]
+    folder = posixpath.dirname(doc.rel)
+    written = {a.id: i for i, a in enumerate(data.engagement.operate.monitor.alerts)}
+    found = []
+    for view in alert_views(data):
+        if view.runbook or view.runbook_url:  # an opsdocs runbook, or one elsewhere
+            continue
+        if view.rule:
+            found.append(Problem(f"{folder}/{view.rule.file}", view.rule.line, 0, f"alert '{view.name}' has no runbook",
+                                 "list it in a runbook's 'alerts', or point its runbook_url at one", "warning"))
+        elif view.key in written:
+            found.append(replace(doc.error(("operate", "monitor", "alerts", written[view.key], "id"), f"alert '{view.name}' has no runbook",
+                                           "set its 'runbook', or list it in a runbook's 'alerts'"), severity="warning"))
+    for gap in chain_gaps(data):
+        where = (f"{folder}/{gap.file}", gap.line) if gap.file else (doc.rel, 0)
+        found.append(Problem(where[0], where[1], 0, f"{gap.subject}: {gap.what}", None, "warning"))
     return found

@@ -34,6 +34,8 @@ class RawEngagement:
     id: str
     documents: dict[DocKey, Document]
     unreadable: frozenset[DocKey] = frozenset()  # files that exist but could not be read: they have their own error
+    folder: Path | None = None  # the engagement folder: monitoring files are found relative to it
+    display_root: Path | None = None  # paths in errors are relative to this
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ def load_engagement(folder: Path, kinds: Iterable, display_root: Path) -> tuple[
     if bad:
         return None, [bad]
     documents = reader.documents(folder, kinds, folder.name)
-    return RawEngagement(folder.name, documents, frozenset(reader.unreadable)), reader.problems
+    return RawEngagement(folder.name, documents, frozenset(reader.unreadable), folder, display_root), reader.problems
 
 
 def load_content(content_dir: Path, display_root: Path, kinds: Iterable, only: set[str] | None = None) -> tuple[RawContent, list[Problem]]:

@@ -61,7 +61,8 @@ def operate_outline() -> list[Section]:
     sections = []
     for title, key, intro in SECTIONS:
         model = inner_model(Operate.model_fields[key].annotation)
-        sections.append(Section(title, intro, [_part(n, f) for n, f in model.model_fields.items()]))
+        # The client's monitoring files (`sources`) are set up once, not a part of the plan to fill in.
+        sections.append(Section(title, intro, [_part(n, f) for n, f in model.model_fields.items() if n != "sources"]))
     sections.append(Section("Engagement terms", "How the client buys Operate: the model, the hours, the response windows.",
                             [_part(n, f) for n, f in Terms.model_fields.items()]))
     return sections

@@ -188,7 +188,7 @@ def read_text(path: Path, rel: str) -> str:
 
 
 def parse_yaml(text: str, path: Path, rel: str) -> Document:
-    """Parse one YAML document from text; raises OpsdocsError on syntax errors."""
+    """Parse one YAML document from text; raises ContentErrors on syntax errors."""
     loader = PositionLoader(text)
     try:
         node = loader.get_single_node()
@@ -200,6 +200,28 @@ def parse_yaml(text: str, path: Path, rel: str) -> Document:
         loader.dispose()
     if node is None:
         raise ContentErrors.at(rel, 1, 1, "the file is empty", "a content file holds one YAML mapping (key: value lines)")
+    return _document(node, path, rel)
+
+
+def parse_yaml_documents(text: str, path: Path, rel: str) -> list[Document]:
+    """Every YAML document of a text (`---` between them), each a mapping; empty ones are skipped."""
+    loader = PositionLoader(text)
+    nodes = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                nodes.append(node)
+    except yaml.MarkedYAMLError as exc:
+        raise ContentErrors([_syntax_error(exc, rel, text)]) from None
+    except yaml.YAMLError as exc:
+        raise ContentErrors.at(rel, 1, 1, f"YAML could not be read: {exc}") from None
+    finally:
+        loader.dispose()
+    return [_document(node, path, rel) for node in nodes]
+
+
+def _document(node: yaml.Node, path: Path, rel: str) -> Document:
     if not isinstance(node, yaml.MappingNode):
         kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
         raise ContentErrors.at(

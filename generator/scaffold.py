@@ -129,8 +129,13 @@ def engagement_questions(content: Content | None) -> list[Question]:
     ]
 
 
+def alert_names(data: EngagementData) -> list[str]:
+    """What a runbook or an incident may name an alert by: its id, or a Prometheus rule's alert name."""
+    return [a.id for a in data.engagement.operate.monitor.alerts] + sorted({a.name for a in data.monitoring.alerts})
+
+
 def runbook_questions(data: EngagementData) -> list[Question]:
-    alerts = [a.id for a in data.engagement.operate.monitor.alerts]
+    alerts = alert_names(data)
     components = [c.name for c in data.engagement.system.components]
     return [
         Question("title", "Title", "What the runbook is for, e.g. 'Checkout error rate high'.", parse_text),
@@ -223,8 +228,7 @@ def new_engagement(scaffold: Scaffold, eid: str, answers: dict, currency: str) -
 
 
 def new_runbook(scaffold: Scaffold, data: EngagementData, rid: str, answers: dict) -> NewFile:
-    known = [a.id for a in data.engagement.operate.monitor.alerts]
-    return new_document(scaffold, "runbook", data.id, rid, known_alerts=known, **answers)
+    return new_document(scaffold, "runbook", data.id, rid, known_alerts=alert_names(data), **answers)
 
 
 def incident_id(answers: dict, timezone: str) -> str:
@@ -250,7 +254,8 @@ def new_incident(scaffold: Scaffold, data: EngagementData, iid: str, answers: di
         scaffold, "incident", data.id, iid,
         severities=[s.id for s in data.engagement.operate.fix.severity_levels],
         slos=[s.id for s in data.engagement.operate.monitor.slos],
-        alerts=data.engagement.operate.monitor.alerts,
+        alerts=[{"id": a.id, "name": a.name} for a in data.engagement.operate.monitor.alerts]
+        + [{"id": name, "name": summary} for name, summary in sorted({(r.name, r.annotations.get("summary") or r.name) for r in data.monitoring.alerts})],
         runbooks=sorted((rid, r.title) for rid, r in data.runbooks.items()),
         date=day,
         timezone=zone_name,

@@ -81,6 +81,11 @@ def engagement_added(p: Path) -> None:
     incident.write_text(incident.read_text(encoding="utf-8").replace("2026-10-03", "2026-11-20"), encoding="utf-8")
 
 
+def monitoring_edit(p: Path) -> None:
+    """The client's rule file changes: the docs follow it."""
+    edit(p / KESTREL / "monitoring/rules/checkout.rules.yaml", "Checkout p95 latency above 1.5 s", "Checkout p95 latency above 2 s")
+
+
 def template_edit(p: Path) -> None:
     override = p / "templates/common/engagement/terms.md.j2"
     override.parent.mkdir(parents=True, exist_ok=True)
@@ -103,6 +108,7 @@ SCENARIOS: dict[str, Callable[[Path], None]] = {
     "file deleted": file_deleted,
     "newest incident deleted": newest_incident_deleted,
     "engagement added": engagement_added,
+    "monitoring file edited": monitoring_edit,
     "template edit": template_edit,
     "handbook edit": handbook_edit,
     "touched only": touched_only,
@@ -125,6 +131,8 @@ def test_incremental_equals_full(built: Path, tmp_path: Path, scenario: str) -> 
     full = scenario in ("template edit", "handbook edit")
     assert ("(incremental)" in output) is not full
     assert tree(built / "out") == full_build(built, tmp_path)
+    if scenario == "monitoring file edited":
+        assert "Checkout p95 latency above 2 s" in (built / "out" / KESTREL.relative_to("content") / "operate.md").read_text()
 
 
 def test_a_content_edit_rewrites_few_files(built: Path) -> None:

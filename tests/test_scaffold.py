@@ -103,7 +103,7 @@ def test_new_incident_prefills_the_timeline_and_lists_alerts_and_runbooks(projec
     text = path.read_text()
     assert '- {at: "23:40", event: "Impact begins (TODO: say what happened)"}' in text
     assert '- {at: "2026-11-03T00:05:00+01:00", event: "Acknowledged' in text  # after midnight: a full datetime
-    assert "#   checkout-error-rate: Checkout error rate high" in text
+    assert "#   checkout-error-rate: CheckoutErrorRateHigh" in text and "#   NodeFilesystemSpaceFillingUp: " in text
     assert "#   order-export-stalled: Order export stalled" in text
     checked = run("check")
     assert checked.exit_code == 0, checked.output

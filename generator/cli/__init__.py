@@ -1,7 +1,8 @@
 """CLI: click wiring only. Parse options, call the library, turn its errors into exit codes.
 
 One module per command group: `check` (check, schema), `site` (build, serve,
-export), `start` (init, new, templates). Nothing else imports this package.
+export), `start` (init, new, templates), `rules` (runbook-urls). Nothing else
+imports this package.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import click
 
 from .. import __version__
 from .check import check, schema
+from .rules import runbook_urls
 from .site import build, export, serve
 from .start import init, new, templates
 
@@ -25,7 +27,7 @@ def cli() -> None:
     """
 
 
-for command in (check, schema, build, serve, export, init, new, templates):
+for command in (check, schema, build, serve, export, init, new, templates, runbook_urls):
     cli.add_command(command)
 
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, did_you_mean
 from ..load import HandFile, RawContent, RawEngagement
+from ..monitoring import Monitoring, SourceSlo, read_monitoring
 from ..parse import Document
-from .engagement import Engagement
+from .engagement import Engagement, Slo
 from .handwritten import HandPage, read_pages
 from .incident import Incident
 from .kinds import KIND, DocKey, Kind, kinds_in
@@ -31,6 +33,12 @@ class EngagementData:
     incidents: dict[str, Incident]
     sources: dict[DocKey, Document] = field(default_factory=dict, repr=False, compare=False)
     unreadable: frozenset[DocKey] = field(default=frozenset(), repr=False, compare=False)  # their own errors said it
+    monitoring: Monitoring = field(default_factory=Monitoring)  # what the client's monitoring files say
+
+    @property
+    def slos(self) -> list[Slo]:
+        """Every SLO: those written in engagement.yaml, then those of the client's SLO files."""
+        return list(self.engagement.operate.monitor.slos) + [imported_slo(s) for s in self.monitoring.slos]
 
     def documents(self) -> list[tuple[Kind, Document, BaseModel | None]]:
         """Each file of the engagement with its kind and model (None where the file did not validate)."""
@@ -196,8 +204,32 @@ def validate_engagement(raw: RawEngagement) -> tuple[EngagementData | None, list
     if fields["engagement"] is None:
         return None, errors
     data = EngagementData(raw.id, sources=dict(raw.documents), unreadable=raw.unreadable, **fields)
+    monitor = data.engagement.operate.monitor
+    if monitor.sources is not None and raw.folder is not None:
+        display = _display(raw.display_root or raw.folder)
+        severities = [s.id for s in data.engagement.operate.fix.severity_levels]
+        monitoring, problems = read_monitoring(raw.folder, monitor.sources, raw.documents[("engagement", "")], severities, display)
+        errors.extend(problems)
+        data = replace(data, monitoring=monitoring)
     errors.extend(check_documents(data))
     return data, errors
+
+
+def _display(root: Path):
+    def rel(path: Path) -> str:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    return rel
+
+
+def imported_slo(slo: SourceSlo) -> Slo:
+    """An SLO of the client's files as the engagement's own SLOs are: budgets and incidents work alike."""
+    described = slo.description or (f"{slo.spec} SLO of {slo.service}" if slo.service else f"{slo.spec} SLO")
+    return Slo.model_construct(id=slo.id, name=slo.name, sli=described, objective=slo.objective, window=slo.window,
+                               visibility="client")
 
 
 def validate_content(raw: RawContent) -> tuple[Content | None, list[Problem]]:

@@ -84,6 +84,12 @@ def check_engagement(data: EngagementData) -> Iterator[Problem]:
     ):
         known[name], problems = _unique_ids(doc, loc, items)
         yield from problems
+    # The client's monitoring files add alerts (by their Prometheus name) and SLOs (by id) to refer to.
+    imported = {"alert": [a.name for a in data.monitoring.alerts], "SLO": [s.id for s in data.monitoring.slos]}
+    complete = {"alert": data.monitoring.rules_complete, "SLO": data.monitoring.slos_complete}
+    for what, names in imported.items():
+        if known[what] is not None:  # a file that could not be read has its own error: its names are in doubt
+            known[what] = sorted(set(known[what]) | set(names)) if complete[what] else None  # type: ignore[arg-type]
 
     for i, alert in enumerate(op.monitor.alerts):
         base = ("operate", "monitor", "alerts", i)

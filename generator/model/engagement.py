@@ -11,6 +11,7 @@ from .types import (
     Date,
     Duration,
     Email,
+    FilePattern,
     Id,
     Inline,
     Item,
@@ -109,7 +110,17 @@ class QualitySignal(Item):
     target: Text
 
 
+class Sources(Model):
+    """The client's own monitoring files, read at every check and build: paths and globs relative to the engagement folder."""
+
+    prometheus_rules: list[FilePattern] = Field([], description="Prometheus rule files or PrometheusRule manifests, e.g. monitoring/rules/*.yaml")
+    alertmanager: FilePattern | None = Field(None, description="the Alertmanager configuration, e.g. monitoring/alertmanager.yml")
+    slos: list[FilePattern] = Field([], description="sloth (prometheus/v1) or OpenSLO v1 SLO files")
+    severity_labels: dict[str, Id] = Field({}, description="the rules' severity label values and the severities they mean, e.g. {critical: sev1}")
+
+
 class Monitor(Model):
+    sources: Sources | None = None
     logs: Tool
     metrics: Tool
     tracing: Tool | None = None

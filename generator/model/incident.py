@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
-from .types import AwareMoment, Date, Id, Inline, Item, Markdown, Model, Moment, Text, Timezone
+from .types import AlertRef, AwareMoment, Date, Id, Inline, Item, Markdown, Model, Moment, Text, Timezone
 
 
 class TimelineEntry(Item):
@@ -33,7 +33,7 @@ class Lessons(Model):
 
 class Related(Model):
     runbooks: list[Id] = []
-    alerts: list[Id] = []
+    alerts: list[AlertRef] = []
 
 
 class Incident(Model):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .types import Date, Duration, Id, Inline, Markdown, Model, Text
+from .types import AlertRef, Date, Duration, Inline, Markdown, Model, Text
 
 
 class Step(Model):
@@ -34,7 +34,7 @@ class Runbook(Model):
     status: Literal["draft", "active"] = Field("active", description="'draft' allows TODO placeholders and shows a draft banner")
     summary: Markdown
     service: Text | None = Field(None, description="a component name of the engagement")
-    alerts: list[Id] = []
+    alerts: list[AlertRef] = Field([], description="the alerts it answers: alert ids, or Prometheus alert names")
     owner: Text | None = None
     last_tested: Date | None = None
     symptoms: list[Inline] = Field(min_length=1)

@@ -209,6 +209,25 @@ Text = Annotated[str, BeforeValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
 Markdown = Annotated[str, BeforeValidator(_text), AfterValidator(MarkdownText), WithJsonSchema({**_TEXT_SCHEMA, "description": "Markdown"})]
 Inline = Annotated[str, BeforeValidator(_text), AfterValidator(InlineText),
                    WithJsonSchema({**_TEXT_SCHEMA, "description": "a line of text: `code`, *emphasis* and [links](...) allowed"})]
+_ALERT_NAME = r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$"
+
+
+def _alert_name(value: object) -> str:
+    if not isinstance(value, str) or not re.match(_ALERT_NAME, value):
+        raise ValueError(f"'{value}' is not an alert: name an alert's id, or a Prometheus alert name such as NodeFilesystemSpaceFillingUp")
+    return value
+
+
+def _file_pattern(value: object) -> str:
+    text = _text(value)
+    if not isinstance(text, str):
+        raise ValueError("expected a path or glob, e.g. monitoring/rules/*.yaml")
+    return text
+
+
+# A path or glob relative to the engagement folder (its files are checked when they are read).
+FilePattern = Annotated[str, BeforeValidator(_file_pattern), _str_schema(r"\S", "a path or glob relative to the engagement folder")]
+AlertRef = Annotated[str, BeforeValidator(_alert_name), WithJsonSchema({"type": "string", "pattern": _ALERT_NAME})]
 Id = Annotated[str, BeforeValidator(_id), WithJsonSchema({"anyOf": [{"type": "string", "pattern": ID_PATTERN},
                                                                      {"type": "integer", "minimum": 0}]})]
 Duration = Annotated[

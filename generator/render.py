@@ -126,6 +126,7 @@ def make_environment(tiers: list[Path], engine: "Engine", display: Callable[[Pat
         money=format_money,
         mermaid=lambda v: Safe(mermaid_label(str(v))),
         raw=lambda v, replacement=None: Safe(str(v) if replacement is None else replacement),
+        receivers=format_receivers,
         row=lambda cells: Safe("| " + " | ".join(c if isinstance(c, Safe) else escaper.text(str(c)) for c in cells) + " |"),
     )
     env.globals["engine"] = engine.name
@@ -187,6 +188,15 @@ def format_duration(value: timedelta | None) -> str:
         if amount:
             parts.append(f"{amount} {unit}")
     return sign + (" ".join(parts[:2]) if parts else "0 min")
+
+
+def format_receivers(receivers) -> str:
+    """Alertmanager receivers as a cell: `pagerduty-primary (PagerDuty); shop-slack (Slack #kestrel-ops)`."""
+    def one(receiver) -> str:
+        kinds = ", ".join(kind + (f" {dest}" if dest else "") for kind, dest in receiver.integrations) or "no integration"
+        return f"{receiver.name} ({kinds})"
+
+    return "; ".join(one(r) for r in receivers)
 
 
 def response_verdict(check) -> Safe:

@@ -44,13 +44,13 @@ def test_rules_routes_and_slos_reach_the_operate_page(project: Path) -> None:
     assert "checkout:http_requests:rate5m" not in page
     # A hand-written alert of the same name enriches the rule: one row, with the written runbook and SLO.
     assert page.count("| CheckoutErrorRateHigh |") == 1
-    assert "| CheckoutErrorRateHigh | sev1 | 5xx ratio > 2% for 5m | checkout-availability | [Checkout error rate high](runbooks/checkout-errors.md)" in page
+    assert "| CheckoutErrorRateHigh | sev1 | 5xx ratio > 2% for 5m (SLO checkout-availability) | [Checkout error rate high](runbooks/checkout-errors.md)" in page
     # Summary and description as written, Go templates and all; the expression as code; where it came from.
     assert "{{ $value \\| humanizePercentage }} of checkout requests failed on {{ $labels.instance }} over 5 minutes." in page
     assert "time() - order_export_last_success_timestamp_seconds > 1800" in page
     assert "`monitoring/rules/node.prometheusrule.yaml:23`" in page
     # Who is notified, as Alertmanager decides; the receivers' kinds and safe destinations only.
-    assert "pagerduty-primary (PagerDuty); platform-slack (Slack \\#kestrel-platform, webhook)" in page
+    assert "pagerduty-primary (PagerDuty); platform-slack (Slack #kestrel-platform, webhook)" in page
     assert "warehouse-email (email warehouse@kestrel-outdoor.example)" in page
     # An external runbook_url is shown as a link elsewhere.
     assert "[elsewhere](https://wiki.kestrel-outdoor.example/ops/order-export)" in page

@@ -105,7 +105,7 @@ def chain_gaps(data: EngagementData) -> list[ChainGap]:
                 gaps.append(ChainGap(f"a {top} alert whose route pages nobody, though the terms promise a {top} response window", view.name, *where))
     for name, receiver in sorted(monitoring.receivers.items()):
         if not receiver.integrations:
-            gaps.append(ChainGap("a receiver with no integration: it notifies nobody", name, monitoring.alertmanager))
+            gaps.append(ChainGap("a receiver with no integration: it notifies nobody", name, monitoring.alertmanager, receiver.line))
     for slo in monitoring.slos:
         if not _has_burn_rate_pages(slo.id, monitoring.alerts):
             gaps.append(ChainGap("an SLO without multi-window burn-rate page alerts (14.4× over 1 h and 5 min, 6× over 6 h and 30 min)",

@@ -216,7 +216,7 @@ def _route(reading: _Reading, doc: Document, loc: tuple, data: Any, inherited: s
     return Route(receiver, _matchers(reading, doc, loc, data), cont, children)
 
 
-def _receiver(entry: dict) -> Receiver:
+def _receiver(entry: dict, line: int) -> Receiver:
     integrations = []
     for key in sorted(entry):
         if not key.endswith("_configs"):
@@ -225,7 +225,7 @@ def _receiver(entry: dict) -> Receiver:
         for config in entry[key] or []:
             destination = _text(config.get(shown)) if shown and isinstance(config, dict) else ""
             integrations.append((kind, destination or None))
-    return Receiver(_text(entry.get("name")), tuple(integrations))
+    return Receiver(_text(entry.get("name")), tuple(integrations), line)
 
 
 def read_alertmanager(reading: _Reading, path: Path) -> tuple[Route | None, dict[str, Receiver]]:
@@ -234,7 +234,8 @@ def read_alertmanager(reading: _Reading, path: Path) -> tuple[Route | None, dict
     if not docs:
         return None, {}
     doc = docs[0]
-    receivers = {r.name: r for r in (_receiver(e) for e in doc.data.get("receivers") or [] if isinstance(e, dict))}
+    entries = [(e, doc.where(("receivers", i))[0]) for i, e in enumerate(doc.data.get("receivers") or []) if isinstance(e, dict)]
+    receivers = {r.name: r for r in (_receiver(e, line) for e, line in entries)}
     if "route" not in doc.data:
         reading.problems.append(doc.error((), "an Alertmanager configuration without a 'route'", "the route tree starts with 'route:'"))
         return None, receivers

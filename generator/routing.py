@@ -55,6 +55,7 @@ class Receiver:
 
     name: str
     integrations: tuple[tuple[str, str | None], ...]
+    line: int = 0  # where it is defined in alertmanager.yml
 
     @property
     def pages(self) -> bool:

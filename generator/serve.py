@@ -39,7 +39,9 @@ def serve(project: Project, options: BuildOptions, host: str, port: int, progres
     progress("serve: first build")
     build_site(project, options, progress)  # nothing to serve if this one fails: the command stops
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(work / "site"))
-    for path in (project.content_dir, project.root / "templates", project.mkdocs_config):
+    from .targets.mkdocs_settings import config_files
+
+    for path in (project.content_dir, project.root / "templates", *config_files(project.mkdocs_config)):
         if path.exists():
             server.watch(str(path))
     logging.getLogger("mkdocs.livereload").setLevel(logging.INFO)

@@ -156,3 +156,11 @@ def test_init_names_the_new_site_after_the_consultancy(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     config = (tmp_path / "new/mkdocs.yml").read_text(encoding="utf-8")
     assert "\nsite_name: Lighthouse Ops Handbook\n" in config and "Northwind" not in config
+
+
+def test_the_preview_watches_the_files_mkdocs_yml_inherits(tmp_path: Path) -> None:
+    from generator.targets.mkdocs_settings import config_files
+
+    (tmp_path / "base.yml").write_text(BASE, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(RICH, encoding="utf-8")
+    assert config_files(tmp_path / "mkdocs.yml") == [tmp_path / "mkdocs.yml", tmp_path / "base.yml"]

@@ -193,11 +193,11 @@ def test_broken_chains_are_gaps_and_strict_warnings(project: Path) -> None:
     said = [(p["path"].rsplit("/", 1)[-1], p["line"], p["message"]) for p in problems]
     assert ("checkout.rules.yaml", 30, "OrderExportStalled: its runbook_url points to a runbook that does not exist (order-export-gone)") in said
     assert ("checkout.rules.yaml", 30, "OrderExportStalled: reaches only Alertmanager's default receiver") in said
-    assert ("alertmanager.yml", None, "ops-email: a receiver with no integration: it notifies nobody") in said
+    assert ("alertmanager.yml", 28, "ops-email: a receiver with no integration: it notifies nobody") in said
     assert any(m == "CheckoutErrorRateHigh: a sev1 alert whose route pages nobody, though the terms promise a sev1 response window"
                for _, _, m in said)
     assert all(p["severity"] == "warning" for p in problems)
     assert run("build", "--no-html").exit_code == 0
     page = (project / "docs" / OPERATE).read_text()
-    assert "| A receiver with no integration: it notifies nobody | ops-email (`monitoring/alertmanager.yml`) |" in page
+    assert "| A receiver with no integration: it notifies nobody | ops-email (`monitoring/alertmanager.yml:28`) |" in page
     assert "| Reaches only Alertmanager's default receiver | OrderExportStalled (`monitoring/rules/checkout.rules.yaml:30`) |" in page

@@ -59,6 +59,25 @@ def read_settings(path: Path) -> Settings:
     return Settings(path, values)
 
 
+def config_files(path: Path) -> list[Path]:
+    """mkdocs.yml and every file it INHERITs, nearest first (what a preview must watch)."""
+    import yaml
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    found: list[Path] = []
+    while path.is_file() and path not in found:
+        found.append(path)
+        try:
+            values = yaml.load(path.read_text(encoding="utf-8"), Loader=get_yaml_loader()) or {}
+        except yaml.YAMLError:
+            break
+        parent = values.get("INHERIT") if isinstance(values, dict) else None
+        if not parent:
+            break
+        path = (path.parent / str(parent)).resolve()
+    return found
+
+
 def _name(entry: Any) -> str:
     return next(iter(entry)) if isinstance(entry, dict) else str(entry)
 

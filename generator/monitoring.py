@@ -135,25 +135,41 @@ def read_rules(reading: _Reading, path: Path, severity_labels: dict[str, str], s
                 reading.problems.append(doc.error(loc, "a rule group must be a mapping with 'name' and 'rules'"))
                 continue
             reading.unknown_keys(doc, loc, group, GROUP_KEYS)
-            for r, rule in enumerate(group.get("rules") or []):
+            rules = group.get("rules") or []
+            if not isinstance(rules, list):
+                reading.problems.append(doc.error(loc + ("rules",), "'rules' must be a list of rules", "write each rule as a '- alert: ...' item"))
+                continue
+            for r, rule in enumerate(rules):
                 alert = _rule(reading, doc, loc + ("rules", r), rule, severity_labels, severities)
                 if alert is not None:
                     alerts.append(alert)
     return alerts
 
 
+def _dropped(reading: _Reading, doc: Document) -> None:
+    """A rule left out for its error: references to the file's alerts are then in doubt, and not checked."""
+    reading.unreadable.add(doc.path)
+    return None
+
+
 def _rule(reading: _Reading, doc: Document, loc: tuple, rule: Any, severity_labels: dict[str, str],
           severities: list[str]) -> RuleAlert | None:
     if not isinstance(rule, dict):
         reading.problems.append(doc.error(loc, "a rule must be a mapping with 'alert' (or 'record') and 'expr'"))
-        return None
+        return _dropped(reading, doc)
     reading.unknown_keys(doc, loc, rule, RULE_KEYS)
+    for key in ("labels", "annotations"):
+        if rule.get(key) is not None and not isinstance(rule[key], dict):
+            reading.problems.append(doc.error(loc + (key,), f"'{key}' must be a mapping of names to values", f"write '{key}:' and one 'name: value' per line"))
+            return _dropped(reading, doc)
     if not _text(rule.get("expr")):
         reading.problems.append(doc.error(loc, "a rule without 'expr'", "every rule has the PromQL expression it evaluates"))
-        return None
-    if "alert" not in rule:
-        if "record" not in rule:
+        return _dropped(reading, doc)
+    if "alert" not in rule and "record" not in rule:
+        if all(key in RULE_KEYS for key in rule):  # else the misspelt key was just reported: one mistake, one error
             reading.problems.append(doc.error(loc, "a rule with neither 'alert' nor 'record'", "name the alert: 'alert: Name'"))
+        return _dropped(reading, doc)
+    if "alert" not in rule:
         return None  # recording rules are not alerts
     labels = {str(k): _text(v) for k, v in (rule.get("labels") or {}).items()}
     label = labels.get("severity")
@@ -184,15 +200,20 @@ def _unquote(text: str) -> str:
 
 def _matchers(reading: _Reading, doc: Document, loc: tuple, route: dict) -> tuple[Matcher, ...]:
     found = []
-    for i, text in enumerate(route.get("matchers") or []):
+    matchers = route.get("matchers") or []
+    for i, text in enumerate(matchers if isinstance(matchers, list) else [matchers]):
         match = _MATCHER.match(_text(text))
         if not match:
             reading.problems.append(doc.error(loc + ("matchers", i), f"'{text}' is not a matcher",
                                               "write label=\"value\", label!=\"value\", label=~\"regex\" or label!~\"regex\""))
             continue
         found.append(Matcher(_unquote(match[1]), match[2], _unquote(match[3])))
-    found += [Matcher(str(k), "=", _text(v)) for k, v in (route.get("match") or {}).items()]
-    found += [Matcher(str(k), "=~", _text(v)) for k, v in (route.get("match_re") or {}).items()]
+    for key, op in (("match", "="), ("match_re", "=~")):
+        given = route.get(key) or {}
+        if not isinstance(given, dict):
+            reading.problems.append(doc.error(loc + (key,), f"'{key}' must be a mapping of label names to values"))
+            continue
+        found += [Matcher(str(k), op, _text(v)) for k, v in given.items()]
     for m in found:
         if m.op in ("=~", "!~"):
             try:
@@ -211,7 +232,9 @@ def _route(reading: _Reading, doc: Document, loc: tuple, data: Any, inherited: s
     receiver = _text(data.get("receiver")) or inherited
     if receiver and receiver not in names:
         reading.problems.append(doc.error(loc + ("receiver",), f"no receiver named '{receiver}'", did_you_mean(receiver, names)))
-    children = tuple(_route(reading, doc, loc + ("routes", i), child, receiver, names) for i, child in enumerate(data.get("routes") or []))
+    routes = data.get("routes") or []
+    children = tuple(_route(reading, doc, loc + ("routes", i), child, receiver, names)
+                     for i, child in enumerate(routes if isinstance(routes, list) else [routes]))
     cont = str(data.get("continue", "false")).lower() == "true"
     return Route(receiver, _matchers(reading, doc, loc, data), cont, children)
 
@@ -222,7 +245,7 @@ def _receiver(entry: dict, line: int) -> Receiver:
         if not key.endswith("_configs"):
             continue
         kind, shown = INTEGRATIONS.get(key, (key.removesuffix("_configs"), None))
-        for config in entry[key] or []:
+        for config in entry[key] if isinstance(entry[key], list) else [entry[key]]:
             destination = _text(config.get(shown)) if shown and isinstance(config, dict) else ""
             integrations.append((kind, destination or None))
     return Receiver(_text(entry.get("name")), tuple(integrations), line)
@@ -234,7 +257,8 @@ def read_alertmanager(reading: _Reading, path: Path) -> tuple[Route | None, dict
     if not docs:
         return None, {}
     doc = docs[0]
-    entries = [(e, doc.where(("receivers", i))[0]) for i, e in enumerate(doc.data.get("receivers") or []) if isinstance(e, dict)]
+    given = doc.data.get("receivers") or []
+    entries = [(e, doc.where(("receivers", i))[0]) for i, e in enumerate(given if isinstance(given, list) else []) if isinstance(e, dict)]
     receivers = {r.name: r for r in (_receiver(e, line) for e, line in entries)}
     if "route" not in doc.data:
         reading.problems.append(doc.error((), "an Alertmanager configuration without a 'route'", "the route tree starts with 'route:'"))
@@ -273,7 +297,8 @@ def _percent(reading: _Reading, doc: Document, loc: tuple, value: Any, ratio: bo
 
 def _sloth(reading: _Reading, doc: Document) -> list[SourceSlo]:
     found = []
-    for i, slo in enumerate(doc.data.get("slos") or []):
+    slos = doc.data.get("slos") or []
+    for i, slo in enumerate(slos if isinstance(slos, list) else [slos]):
         loc = ("slos", i)
         if not isinstance(slo, dict) or not _text(slo.get("name")):
             reading.problems.append(doc.error(loc, "an SLO without a 'name'"))
@@ -286,18 +311,20 @@ def _sloth(reading: _Reading, doc: Document) -> list[SourceSlo]:
 
 
 def _openslo(reading: _Reading, doc: Document) -> list[SourceSlo]:
-    meta, spec = doc.data.get("metadata") or {}, doc.data.get("spec") or {}
+    meta, spec = doc.data.get("metadata"), doc.data.get("spec")
+    meta, spec = (meta if isinstance(meta, dict) else {}), (spec if isinstance(spec, dict) else {})
     name = _text(meta.get("name"))
-    objectives = spec.get("objectives") or []
-    if not name or not objectives or not isinstance(objectives[0], dict):
+    objectives = spec.get("objectives")
+    if not name or not isinstance(objectives, list) or not objectives or not isinstance(objectives[0], dict):
         reading.problems.append(doc.error((), "an OpenSLO SLO needs 'metadata.name' and 'spec.objectives'"))
         return []
     first = objectives[0]
     loc = ("spec", "objectives", 0)
     objective = (_percent(reading, doc, loc + ("targetPercent",), first["targetPercent"]) if "targetPercent" in first
                  else _percent(reading, doc, loc + ("target",), first.get("target"), ratio=True))
-    windows = spec.get("timeWindow") or [{}]
-    duration = _DURATION.match(_text(windows[0].get("duration") if isinstance(windows[0], dict) else ""))
+    windows = spec.get("timeWindow")
+    first = windows[0] if isinstance(windows, list) and windows else {}
+    duration = _DURATION.match(_text(first.get("duration") if isinstance(first, dict) else ""))
     if not duration:
         reading.problems.append(doc.error(("spec", "timeWindow"), "an OpenSLO SLO needs a rolling 'timeWindow' with a 'duration' such as 28d"))
         return []

@@ -163,7 +163,7 @@ def render_engagement(job: Job, eid: str) -> Part | list[Problem]:
     plan = plan_engagement(data, job.positions[eid])
     files = job.engine.render(plan, job.env, {"as_of": as_of, "insights": {eid: insights}}, job.options, job.site)
     bare = replace(plan, pages=[replace(page, context={}) for page in plan.pages])
-    return Part(files, {path: sha(data) for path, data in files.items()}, summarise(data, insights), bare, as_of, newest)
+    return Part(files, {path: sha(blob) for path, blob in files.items()}, summarise(data, insights), bare, as_of, newest)
 
 
 def render_engagements(job: Job, ids: list[str], progress: Callable[[str], None]) -> dict[str, Part]:

@@ -201,3 +201,23 @@ def test_broken_chains_are_gaps_and_strict_warnings(project: Path) -> None:
     page = (project / "docs" / OPERATE).read_text()
     assert "| A receiver with no integration: it notifies nobody | ops-email (`monitoring/alertmanager.yml:28`) |" in page
     assert "| Reaches only Alertmanager's default receiver | OrderExportStalled (`monitoring/rules/checkout.rules.yaml:30`) |" in page
+
+
+def test_broken_monitoring_files_never_crash_check(project: Path) -> None:
+    """Each value of the monitoring files in turn (one line in three) replaced by a scalar, a list or a mapping:
+    `check` passes or reports the problem, and never fails with a traceback."""
+    folder = project / "content/engagements/kestrel-shop/monitoring"
+    originals = {p: p.read_text() for p in sorted(folder.rglob("*.y*ml"))}
+    tried = 0
+    for path, text in originals.items():
+        lines = text.split("\n")
+        for n, line in list(enumerate(lines))[::3]:
+            if ":" not in line or line.lstrip().startswith("#"):
+                continue
+            for replacement in ("x", "[a, b]", "{a: b}"):
+                path.write_text("\n".join(lines[:n] + [f"{line.split(':')[0]}: {replacement}"] + lines[n + 1:]))
+                result = run("check")
+                assert result.exception is None or isinstance(result.exception, SystemExit), (path.name, n + 1, replacement)
+                tried += 1
+        path.write_text(text)
+    assert tried >= 150

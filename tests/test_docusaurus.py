@@ -237,3 +237,16 @@ def test_docusaurus_pages_in_a_browser(hostile_docs, docusaurus_builds) -> None:
         # Leaving a page cancels the scripts it was still prefetching: that is not a failure.
         assert [p for p in problems if "ERR_ABORTED" not in p] == []
         browser.close()
+
+
+def test_tags_only_when_asked_and_under_ops_and_the_label_of_the_tree(project: Path) -> None:
+    import json
+
+    plain = CliRunner().invoke(cli, ["build", "--target", "docusaurus", "--out", "plain"])
+    assert plain.exit_code == 0, plain.output
+    assert not any("\ntags:" in p.read_text() for p in (project / "plain").rglob("*.md"))
+    tagged = CliRunner().invoke(cli, ["build", "--target", "docusaurus", "--out", "tagged", "--tags", "--label", "Operations"])
+    assert tagged.exit_code == 0, tagged.output
+    runbook = (project / "tagged/engagements/kestrel-shop/runbooks/checkout-errors.md").read_text()
+    assert "tags:\n  - ops/Kestrel Outdoor GmbH\n  - ops/runbook\n" in runbook
+    assert json.loads((project / "tagged/_category_.json").read_text()) == {"label": "Operations"}

@@ -56,6 +56,7 @@ def guest_tree(tmp_path_factory) -> Path:
     _host_ready()
     project = tmp_path_factory.mktemp("guest")
     shutil.copytree(EXAMPLE, project / "content")
+    config_before = (HOST / "docusaurus.config.js").read_bytes()
     old = Path.cwd()
     os.chdir(project)
     try:
@@ -65,6 +66,7 @@ def guest_tree(tmp_path_factory) -> Path:
     assert result.exit_code == 0, result.output
     # The host's own config has no mermaid: opsdocs says exactly what to add.
     assert "npm install @docusaurus/theme-mermaid" in result.output and "mermaid: true" in result.output
+    assert (HOST / "docusaurus.config.js").read_bytes() == config_before  # opsdocs never changes the host's config
     (HOST / "opsdocs-variant.config.js").write_text(WRAPPER, encoding="utf-8")
     return HOST / GUEST
 

@@ -104,3 +104,12 @@ def test_bad_front_matter_is_reported_at_its_line(project: Path) -> None:
     result = run("check")
     assert result.exit_code == 1
     assert "content/handbook/pages/broken.md:3: the front matter is not valid YAML" in result.output
+
+
+def test_a_file_over_25_mb_is_refused_before_it_is_read(project: Path) -> None:
+    big = project / PAGES / "img/huge.bin"
+    with big.open("wb") as handle:
+        handle.truncate(26 * 1024 * 1024)  # sparse: nothing to read, and nothing is read
+    result = run("check")
+    assert result.exit_code == 1
+    assert "content/handbook/pages/img/huge.bin: the file is 26.0 MB; files under handbook/pages/ are limited to 25 MB" in result.output

@@ -221,3 +221,15 @@ def test_broken_monitoring_files_never_crash_check(project: Path) -> None:
                 tried += 1
         path.write_text(text)
     assert tried >= 150
+
+
+def test_without_severity_labels_a_label_that_is_a_severity_id_is_taken_as_it_is(tmp_path: Path) -> None:
+    from generator.monitoring import read_rules
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        labels: {severity: sev2}\n"
+                     "      - alert: B\n        expr: up == 0\n        labels: {severity: warning}\n")
+    reading = _Reading(tmp_path, lambda p: p.name)
+    alerts = read_rules(reading, rules, {}, ["sev1", "sev2"])
+    assert [(a.name, a.severity) for a in alerts] == [("A", "sev2"), ("B", None)]
+    assert [(p.line, p.message) for p in reading.problems] == [(9, "severity 'warning' is not mapped to a severity of the engagement")]

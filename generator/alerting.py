@@ -87,9 +87,10 @@ class ChainGap:
     line: int = 0
 
 
-def chain_gaps(data: EngagementData) -> list[ChainGap]:
+def chain_gaps(data: EngagementData, views: list[AlertView] | None = None) -> list[ChainGap]:
+    """Where the chain breaks; `views` are the engagement's alert views when the caller has them already."""
     monitoring = data.monitoring
-    views = alert_views(data)
+    views = alert_views(data) if views is None else views
     gaps: list[ChainGap] = []
     windows = {w.severity for w in data.engagement.terms.response_windows}
     top = data.engagement.operate.fix.severity_levels[0].id if data.engagement.operate.fix.severity_levels else None
@@ -122,8 +123,3 @@ def _has_burn_rate_pages(slo: str, rules: tuple[RuleAlert, ...]) -> bool:
         if "14.4" in rule.expr and all(w in windows for w in BURN_RATE_WINDOWS):
             return True
     return False
-
-
-def runbook_pagers(data: EngagementData, rid: str) -> list[AlertView]:
-    """The alerts that lead to one runbook, each with who is paged."""
-    return [view for view in alert_views(data) if view.runbook == rid]

@@ -171,15 +171,15 @@ class Gaps:
                              self.incidents_missing_postmortem)))
 
 
-def coverage_gaps(data: EngagementData, as_of: date) -> Gaps:
+def coverage_gaps(data: EngagementData, as_of: date, views: list | None = None) -> Gaps:
     from .alerting import alert_views, chain_gaps
 
-    views = alert_views(data)
+    views = alert_views(data) if views is None else views
     answered = {v.runbook for v in views if v.runbook} | {rid for rid, r in data.runbooks.items() if r.alerts}
     required = {s.id for s in data.engagement.operate.fix.severity_levels if s.postmortem == "required"}
     return Gaps(
         alerts_without_runbook=[f"{v.name} ({v.severity})" if v.rule else v.name for v in views if not v.runbook and not v.runbook_url],
-        chain=chain_gaps(data),
+        chain=chain_gaps(data, views),
         runbooks_without_alert=sorted(rid for rid in data.runbooks if rid not in answered),
         runbooks_untested=sorted(
             (rid, r.last_tested) for rid, r in data.runbooks.items()
@@ -295,16 +295,17 @@ def engagement_insights(data: EngagementData, as_of: date, default_currency: str
     from .alerting import alert_views
 
     months, per_month = incidents_per_month(data)
+    slos, views = data.slos, alert_views(data)  # each worked out once: several figures use them
     return Insights(
         as_of=as_of,
-        incidents={iid: incident_figures(i, data.engagement, data.slos) for iid, i in sorted(data.incidents.items())},
+        incidents={iid: incident_figures(i, data.engagement, slos) for iid, i in sorted(data.incidents.items())},
         budgets=slo_budgets(data, as_of),
         ledger=action_ledger(data, as_of),
-        gaps=coverage_gaps(data, as_of),
+        gaps=coverage_gaps(data, as_of, views),
         costs=engagement_costs(data.engagement, default_currency),
         months=months,
         per_month=per_month,
-        alerts=alert_views(data),
+        alerts=views,
     )
 
 

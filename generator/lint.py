@@ -148,7 +148,8 @@ def lint_alerting(data: EngagementData) -> list[Problem]:
     folder = posixpath.dirname(doc.rel)
     written = {a.id: i for i, a in enumerate(data.engagement.operate.monitor.alerts)}
     found = []
-    for view in alert_views(data):
+    views = alert_views(data)
+    for view in views:
         if view.runbook or view.runbook_url:  # an opsdocs runbook, or one elsewhere
             continue
         if view.rule:
@@ -157,7 +158,7 @@ def lint_alerting(data: EngagementData) -> list[Problem]:
         elif view.key in written:
             found.append(replace(doc.error(("operate", "monitor", "alerts", written[view.key], "id"), f"alert '{view.name}' has no runbook",
                                            "set its 'runbook', or list it in a runbook's 'alerts'"), severity="warning"))
-    for gap in chain_gaps(data):
+    for gap in chain_gaps(data, views):
         where = (f"{folder}/{gap.file}", gap.line) if gap.file else (doc.rel, 0)
         found.append(Problem(where[0], where[1], 0, f"{gap.subject}: {gap.what}", None, "warning"))
     return found

@@ -199,7 +199,7 @@ def _unquote(text: str) -> str:
 
 
 def _matchers(reading: _Reading, doc: Document, loc: tuple, route: dict) -> tuple[Matcher, ...]:
-    found = []
+    found: list[tuple[tuple, Matcher]] = []  # each with where it is written
     matchers = route.get("matchers") or []
     for i, text in enumerate(matchers if isinstance(matchers, list) else [matchers]):
         match = _MATCHER.match(_text(text))
@@ -207,21 +207,21 @@ def _matchers(reading: _Reading, doc: Document, loc: tuple, route: dict) -> tupl
             reading.problems.append(doc.error(loc + ("matchers", i), f"'{text}' is not a matcher",
                                               "write label=\"value\", label!=\"value\", label=~\"regex\" or label!~\"regex\""))
             continue
-        found.append(Matcher(_unquote(match[1]), match[2], _unquote(match[3])))
+        found.append((loc + ("matchers", i), Matcher(_unquote(match[1]), match[2], _unquote(match[3]))))
     for key, op in (("match", "="), ("match_re", "=~")):
         given = route.get(key) or {}
         if not isinstance(given, dict):
             reading.problems.append(doc.error(loc + (key,), f"'{key}' must be a mapping of label names to values"))
             continue
-        found += [Matcher(str(k), op, _text(v)) for k, v in given.items()]
-    for m in found:
+        found += [(loc + (key, k), Matcher(str(k), op, _text(v))) for k, v in given.items()]
+    for where, m in found:
         if m.op in ("=~", "!~"):
             try:
                 re.compile(m.value)
             except re.error as exc:
-                reading.problems.append(doc.error(loc, f"'{m.value}' is not a regular expression: {exc}"))
+                reading.problems.append(doc.error(where, f"'{m.value}' is not a regular expression: {exc}"))
                 return ()
-    return tuple(found)
+    return tuple(m for _, m in found)
 
 
 def _route(reading: _Reading, doc: Document, loc: tuple, data: Any, inherited: str, names: set[str]) -> Route:

@@ -133,3 +133,12 @@ def test_an_engine_registered_from_outside_builds_the_example(plaintext_engine, 
     assert "[SUCCESS: Response window met]" in postmortem  # the engine's own callout
     assert (tmp_path / "plain-site/engagements/kestrel-shop/runbooks/checkout-errors.html").read_text().startswith("<title>")
     assert not (tmp_path / "docs").exists()  # nothing of another engine was written
+
+
+def test_build_export_and_the_golden_tests_share_one_pipeline_function() -> None:
+    """`opsdocs build`, `opsdocs export` and the golden tests render through pipeline.render_site, not copies of it."""
+    from generator import build, export, pipeline
+    from tests import test_build_mkdocs
+
+    assert build.render_site is pipeline.render_site and export.render_site is pipeline.render_site
+    assert test_build_mkdocs.render_site is pipeline.render_site

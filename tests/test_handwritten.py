@@ -113,3 +113,10 @@ def test_a_file_over_25_mb_is_refused_before_it_is_read(project: Path) -> None:
     result = run("check")
     assert result.exit_code == 1
     assert "content/handbook/pages/img/huge.bin: the file is 26.0 MB; files under handbook/pages/ are limited to 25 MB" in result.output
+
+
+def test_a_nav_order_that_is_no_number_is_an_error_at_its_line(project: Path) -> None:
+    (project / PAGES / "notes.md").write_text("---\ntitle: Notes\nnav_order: soon\n---\n# Notes\n", encoding="utf-8")
+    result = run("check")
+    assert result.exit_code == 1
+    assert "content/handbook/pages/notes.md:3: 'nav_order' must be a number (got 'soon')" in result.output

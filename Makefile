@@ -13,7 +13,7 @@ HOST_DIR := tests/.cache/docusaurus-host
 HOST_FIX := tests/fixtures/docusaurus-host
 HOST_OK := $(HOST_DIR)/node_modules/.installed
 
-.PHONY: help setup test-setup site docusaurus test check clean
+.PHONY: help setup test-setup site docusaurus test check clean messages
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -54,6 +54,10 @@ site: $(PY_OK) $(NODE_OK)  ## validate and build the example MkDocs site into si
 docusaurus: $(PY_OK) $(DOCU_OK)  ## build the example with Docusaurus into docusaurus/build/
 	$(BIN)/opsdocs build --target docusaurus
 	cd docusaurus && npx --no-install docusaurus build
+
+messages: $(PY_OK)  ## gather the messages of code and templates into the catalogs (generator/locale/*/LC_MESSAGES/opsdocs.po)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -c Translators: --no-location --sort-output --omit-header -o generator/locale/opsdocs.pot .
+	$(BIN)/pybabel update -i generator/locale/opsdocs.pot -d generator/locale -D opsdocs --no-fuzzy-matching --ignore-obsolete
 
 test: test-setup  ## run every test
 	$(BIN)/python -m pytest

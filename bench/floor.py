@@ -99,10 +99,13 @@ def floor_build(content: Path, out: Path) -> int:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([templates / "mkdocs", templates / "common"]),
         undefined=jinja2.ChainableUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_null_translations()  # type: ignore[attr-defined]
     blank = lambda *args, **kwargs: ""
     for name in ("text", "md", "link", "code", "codeblock", "duration", "number", "money", "mermaid", "raw", "row",
-                 "percent", "local", "abs_duration", "allowed", "response_verdict"):
+                 "percent", "local", "abs_duration", "allowed", "response_verdict", "fill", "value", "date", "percentage",
+                 "guide", "receivers"):
         env.filters[name] = blank
     env.globals.update(engine="mkdocs", admonition=blank, draft_banner=blank, steps_flowchart=blank, escalation_flowchart=blank,
                        incident_gantt=blank, monthly_chart=blank, operate_loop=blank, insights=LOOSE, as_of="", operate_outline=[],

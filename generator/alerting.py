@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .i18n import N_
 from .model import EngagementData
 from .monitoring import RuleAlert
 from .routing import Receiver, receivers_for
@@ -81,10 +82,17 @@ def alert_views(data: EngagementData) -> list[AlertView]:
 class ChainGap:
     """A link missing between an alert, the person it reaches and the runbook they follow."""
 
-    what: str  # a sentence naming the gap
+    message: str  # a message (translated where it is shown) naming the gap, with %(name)s placeholders
     subject: str  # the alert, receiver or SLO it is about
     file: str | None = None  # where it is written, relative to the engagement folder
     line: int = 0
+    values: tuple[tuple[str, str], ...] = ()  # the placeholders' values
+
+    @property
+    def what(self) -> str:
+        """The gap in English, as `check` reports it after the subject."""
+        text = self.message % dict(self.values)
+        return text[0].lower() + text[1:]
 
 
 def chain_gaps(data: EngagementData, views: list[AlertView] | None = None) -> list[ChainGap]:
@@ -98,18 +106,20 @@ def chain_gaps(data: EngagementData, views: list[AlertView] | None = None) -> li
         where = (view.rule.file, view.rule.line) if view.rule else (None, 0)
         target = runbook_of_url(view.rule.runbook_url if view.rule else None, data.id)
         if target and target not in data.runbooks:
-            gaps.append(ChainGap(f"its runbook_url points to a runbook that does not exist ({target})", view.name, *where))
+            gaps.append(ChainGap(N_("Its runbook_url points to a runbook that does not exist (%(target)s)"), view.name, *where,
+                                 (("target", target),)))
         if view.rule and monitoring.route is not None:
             if view.only_default:
-                gaps.append(ChainGap("reaches only Alertmanager's default receiver", view.name, *where))
+                gaps.append(ChainGap(N_("Reaches only Alertmanager's default receiver"), view.name, *where))
             if view.severity == top and top in windows and not view.pages_someone:
-                gaps.append(ChainGap(f"a {top} alert whose route pages nobody, though the terms promise a {top} response window", view.name, *where))
+                gaps.append(ChainGap(N_("A %(severity)s alert whose route pages nobody, though the terms promise a %(severity)s response window"),
+                                     view.name, *where, (("severity", top),)))
     for name, receiver in sorted(monitoring.receivers.items()):
         if not receiver.integrations:
-            gaps.append(ChainGap("a receiver with no integration: it notifies nobody", name, monitoring.alertmanager, receiver.line))
+            gaps.append(ChainGap(N_("A receiver with no integration: it notifies nobody"), name, monitoring.alertmanager, receiver.line))
     for slo in monitoring.slos:
         if not _has_burn_rate_pages(slo.id, monitoring.alerts):
-            gaps.append(ChainGap("an SLO without multi-window burn-rate page alerts (14.4× over 1 h and 5 min, 6× over 6 h and 30 min)",
+            gaps.append(ChainGap(N_("An SLO without multi-window burn-rate page alerts (14.4× over 1 h and 5 min, 6× over 6 h and 30 min)"),
                                  slo.name, slo.file, slo.line))
     return gaps
 

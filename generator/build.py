@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import Memo, digest_tree, memo_key, memo_path, sha
+from .i18n import LOCALE_DIR
 from .pipeline import SiteRender, render_site
 from .project import BuildOptions, Project
 from .write import MARKER, Staging, check_output_dir, follow_umask, write_in_place
@@ -64,8 +65,8 @@ def open_memo(project: Project, name: str, options: BuildOptions, out_dir: Path)
     tiers = project.template_tiers(options.templates)
     mermaid = project.mermaid_js()
     key = memo_key(
-        name, options.audience, options.as_of, options.engagement, options.label, options.tags,
-        digest_tree(tiers), digest_tree([project.content_dir / "site.yaml", project.content_dir / "handbook"]),
+        name, options.audience, options.as_of, options.engagement, options.label, options.tags, options.language,
+        digest_tree(tiers), digest_tree([project.content_dir / "site.yaml", project.content_dir / "handbook"]), digest_tree([LOCALE_DIR]),
         (mermaid.stat().st_size, mermaid.stat().st_mtime_ns) if mermaid else None,
     )
     path = memo_path(project.root / ".opsdocs-cache", out_dir, name)

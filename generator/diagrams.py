@@ -8,7 +8,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from .escape import Safe
-from .render import format_duration, mermaid_label
+from .i18n import N_
+from .render import mermaid_label
 
 
 def node_id(raw: str, index: int) -> str:
@@ -26,18 +27,31 @@ def steps_flowchart(steps: Sequence, loop: bool) -> Safe:
     return Safe("\n".join(lines))
 
 
-def escalation_flowchart(steps: Sequence) -> Safe:
+def escalation_flowchart(steps: Sequence, lang) -> Safe:
     """Who is called and after how long, the delays on the arrows."""
-    lines = ["flowchart TD", '    start(["Incident starts"])']
+    starts = mermaid_label(lang.gettext("Incident starts"))
+    lines = ["flowchart TD", f'    start(["{starts}"])']
     previous = "start"
     for i, step in enumerate(steps):
         lines.append(f'    e{i}["{mermaid_label(step.to)}"]')
-        lines.append(f'    {previous} -- "{mermaid_label("after " + format_duration(step.after))}" --> e{i}')
+        after = mermaid_label(lang.gettext("after %(delay)s") % {"delay": lang.duration(step.after)})
+        lines.append(f'    {previous} -- "{after}" --> e{i}')
         previous = f"e{i}"
     return Safe("\n".join(lines))
 
 
-def incident_gantt(incident, figures) -> Safe:
+GANTT_LABELS = {
+    "impact": N_("Impact"), "affected": N_("Users affected"), "response": N_("Response"), "detect": N_("Detect"),
+    "acknowledge": N_("Acknowledge"), "mitigate": N_("Mitigate"), "resolve": N_("Resolve"),
+}
+
+
+def task(name: str) -> str:
+    """A gantt section or task name: no colon (it ends the name) or `#`/`;` (comments, statement ends)."""
+    return re.sub(r"[:#;]", " ", name).strip()
+
+
+def incident_gantt(incident, figures, lang) -> Safe:
     """The incident's phases on a time axis, in its own time zone."""
     zone = ZoneInfo(incident.timezone)
 
@@ -45,6 +59,9 @@ def incident_gantt(incident, figures) -> Safe:
         return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
     spans_days = incident.started_at.astimezone(zone).date() != incident.resolved_at.astimezone(zone).date()
+    # Translators: a d3 time format for the axis of an incident that spans days (%d day, %m month, %b its name).
+    axis = lang.gettext("%d %b %H:%M") if spans_days else "%H:%M"
+    name = {key: task(lang.gettext(label)) for key, label in GANTT_LABELS.items()}
     lines = [
         "---",
         "config:",
@@ -58,30 +75,31 @@ def incident_gantt(incident, figures) -> Safe:
         "---",
         "gantt",
         "    dateFormat YYYY-MM-DD HH:mm",
-        f"    axisFormat {'%d %b %H:%M' if spans_days else '%H:%M'}",
-        "    section Impact",
-        f"    Users affected : crit, {at(incident.started_at)}, {at(incident.mitigated_at or incident.resolved_at)}",
-        "    section Response",
-        f"    Detect : {at(incident.started_at)}, {at(incident.detected_at)}",
+        f"    axisFormat {axis}",
+        f"    section {name['impact']}",
+        f"    {name['affected']} : crit, {at(incident.started_at)}, {at(incident.mitigated_at or incident.resolved_at)}",
+        f"    section {name['response']}",
+        f"    {name['detect']} : {at(incident.started_at)}, {at(incident.detected_at)}",
     ]
     if incident.acknowledged_at:
-        lines.append(f"    Acknowledge : {at(incident.detected_at)}, {at(incident.acknowledged_at)}")
+        lines.append(f"    {name['acknowledge']} : {at(incident.detected_at)}, {at(incident.acknowledged_at)}")
     start_mitigating = incident.acknowledged_at or incident.detected_at
     if incident.mitigated_at:
-        lines.append(f"    Mitigate : {at(start_mitigating)}, {at(incident.mitigated_at)}")
-    lines.append(f"    Resolve : {at(incident.mitigated_at or start_mitigating)}, {at(incident.resolved_at)}")
+        lines.append(f"    {name['mitigate']} : {at(start_mitigating)}, {at(incident.mitigated_at)}")
+    lines.append(f"    {name['resolve']} : {at(incident.mitigated_at or start_mitigating)}, {at(incident.resolved_at)}")
     return Safe("\n".join(lines))
 
 
-def monthly_chart(months: Sequence[str], per_severity: dict[str, list[int]]) -> Safe:
+def monthly_chart(months: Sequence[str], per_severity: dict[str, list[int]], lang) -> Safe:
     """Incidents per month as stacked bars: each bar is drawn with the total of its severity and
     all that follow, the tallest first, so the shorter ones on top read as a stack."""
     severities = list(per_severity)
     top = max((sum(per_severity[s][i] for s in severities) for i in range(len(months))), default=0)
+    axis = mermaid_label(lang.gettext("Incidents"))
     lines = [
         "xychart-beta",
         '    x-axis [' + ", ".join(f'"{m}"' for m in months) + "]",
-        f'    y-axis "Incidents" 0 --> {max(top, 1)}',
+        f'    y-axis "{axis}" 0 --> {max(top, 1)}',
     ]
     for n in range(len(severities)):
         cumulative = [sum(per_severity[s][i] for s in severities[n:]) for i in range(len(months))]

@@ -17,6 +17,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from .errors import OpsdocsError
+from .i18n import Language, language
 from .model import EngagementData
 from .pages import Page, Plan
 from .pipeline import read_content, render_site
@@ -32,10 +33,9 @@ class Section:
     anchor: str
     level: int  # 1 for the engagement's own pages, 2 for each runbook and post-mortem
 
-    @property
-    def title(self) -> str:
+    def title(self, lang: Language) -> str:
         # The overview page is headed with the engagement's title, which is the document's title here.
-        return "Overview" if self.anchor == "overview" else self.page.title
+        return lang.gettext("Overview") if self.anchor == "overview" else self.page.title
 
 
 def sections_of(plan: Plan, engagement_id: str) -> list[Section]:
@@ -69,8 +69,8 @@ def _strip_front_matter(text: str) -> str:
     return text
 
 
-def assemble(data: EngagementData, consultancy: str, plan: Plan, pages: dict[str, bytes], as_of: date) -> str:
-    """The handover as one CommonMark document: title page, contents, then every part in order."""
+def assemble(data: EngagementData, consultancy: str, plan: Plan, pages: dict[str, bytes], as_of: date, lang: Language) -> str:
+    """The handover as one CommonMark document: title page, contents, then every part in order, in `lang`."""
     from .targets import get_engine
 
     e = data.engagement
@@ -78,39 +78,28 @@ def assemble(data: EngagementData, consultancy: str, plan: Plan, pages: dict[str
     anchors = {s.page.path: s.anchor for s in sections}
     text = get_engine("export").escaper.text
     provider = e.provider.name or consultancy
-    period = f"{e.period.start.isoformat()} – {e.period.end.isoformat() if e.period.end else 'open-ended'}"
-    out = [
-        f"# {text(data.title)}",
-        "",
-        '<div class="title-page">',
-        "",
-        "Operations handover",
-        "",
-        "| Handover | Details |",
-        "| --- | --- |",
-        f"| Client | {text(e.client.name)} |",
-        f"| System | {text(e.system.name)} |",
-        f"| Provider | {text(provider)} |",
-        f"| Period | {period} |",
-        f"| As of | {as_of.isoformat()} |",
-        "",
-        "</div>",
-        "",
-        "## Contents",
-        "",
+    _ = lang.gettext
+    end = lang.date(e.period.end) if e.period.end else _("open-ended")
+    rows = [
+        (_("Handover"), _("Details")), ("---", "---"),
+        (_("Client"), text(e.client.name)), (_("System"), text(e.system.name)), (_("Provider"), text(provider)),
+        (_("Period"), text(f"{lang.date(e.period.start)} – {end}")), (_("As of"), text(lang.date(as_of))),
     ]
+    out = [f"# {text(data.title)}", "", '<div class="title-page">', "", text(_("Operations handover")), ""]
+    out += [f"| {label if label == '---' else text(label)} | {value} |" for label, value in rows]
+    out += ["", "</div>", "", "## " + text(_("Contents")), ""]
     number = 0
     for s in sections:
         if s.level == 1:
             number += 1
-            out.append(f"{number}. [{text(s.title)}](#{s.anchor})")
+            out.append(f"{number}. [{text(s.title(lang))}](#{s.anchor})")
         else:
-            out.append(f"    - [{text(s.title)}](#{s.anchor})")
+            out.append(f"    - [{text(s.title(lang))}](#{s.anchor})")
     for s in sections:
         body = _strip_front_matter(pages[s.page.path].decode("utf-8")).strip("\n")
         body = _rewrite_links(body, s.page.path, anchors)
         if s.anchor == "overview":
-            body = re.sub(r"\A# .*", "# Overview", body)
+            body = re.sub(r"\A# .*", lambda _m: f"# {text(s.title(lang))}", body)
         body = _shift_headings(body, s.level)  # the document's title is the only level-1 heading
         out += ["", f'<a id="{s.anchor}"></a>', "", body]
     return "\n".join(out).rstrip("\n") + "\n"
@@ -133,7 +122,15 @@ def diagram_sources(markdown: str) -> list[str]:
     return [m.group(1) for m in _FENCE.finditer(markdown)]
 
 
-def to_html(markdown: str, title: str, css: str, svgs: list[str], paper: str) -> str:
+def page_footer(lang: Language) -> str:
+    """The printed page's footer, `Page 1 of 20` in the document's language, as CSS."""
+    parts = re.split(r"%\((page|pages)\)s", lang.gettext("Page %(page)s of %(pages)s"))
+    pieces = [f"counter({part})" if n % 2 else '"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"'
+              for n, part in enumerate(parts) if part or n % 2]
+    return f"@page {{ @bottom-center {{ content: {' '.join(pieces)}; }} }}"
+
+
+def to_html(markdown: str, title: str, css: str, svgs: list[str], paper: str, lang: Language) -> str:
     """A self-contained HTML document: styles inline, diagrams as inline SVG, no script, no network."""
     parser = MarkdownIt("commonmark", {"html": True}).enable("table")
     drawn = iter(svgs)
@@ -150,9 +147,9 @@ def to_html(markdown: str, title: str, css: str, svgs: list[str], paper: str) ->
     page = f"@page {{ size: {PAPERS[paper]}; }}"
     return (
         "<!doctype html>\n"
-        f'<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
+        f'<html lang="{html.escape(lang.html)}">\n<head>\n<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<style>\n{css}\n{page}\n</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n"
+        f"<style>\n{page_footer(lang)}\n{css}\n{page}\n</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n"
     )
 
 
@@ -171,7 +168,8 @@ def export_handover(project: Project, engagement: str, fmt: str, options: BuildO
     options = replace(options, engagement=engagement)
     made = render_site(project, "export", options)
     data = read_content(project, only={engagement}).content.engagements[engagement]
-    markdown = assemble(data, made.site.consultancy.name, made.plan, made.files, made.parts[engagement].as_of)
+    lang = language(made.parts[engagement].language)
+    markdown = assemble(data, made.site.consultancy.name, made.plan, made.files, made.parts[engagement].as_of, lang)
     if fmt == "md":
         return markdown.encode("utf-8")
     from .chromium import find_chromium, print_pdf, render_mermaid
@@ -184,7 +182,7 @@ def export_handover(project: Project, engagement: str, fmt: str, options: BuildO
                            "run 'npm install' in the project (package.json lists it)")
     progress(f"export: drawing {len(sources)} diagrams in Chromium")
     svgs = render_mermaid(browser, mermaid, sources) if sources else []
-    document = to_html(markdown, data.title, handover_css(project.template_tiers(options.templates)), svgs, paper)
+    document = to_html(markdown, data.title, handover_css(project.template_tiers(options.templates)), svgs, paper, lang)
     if fmt == "html":
         return document.encode("utf-8")
     progress("export: printing the PDF in Chromium")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Problem
+from .i18n import SOURCE, Language, language
 from .model import Content, EngagementData, models_of
 from .model.kinds import Kind, kinds_in
 
@@ -40,18 +41,20 @@ class Folder:
 class Plan:
     pages: list[Page]
     folders: dict[str, Folder]
+    language: str = "en"  # the site's language (the handbook's pages and the engine's own words)
 
     def extend(self, other: "Plan") -> None:
         self.pages.extend(other.pages)
         self.folders.update(other.folders)
 
 
-def plan_documents(kind: Kind, owner: object, base: str, context: dict[str, Any], tags: tuple[str, ...] = ()) -> Plan:
+def plan_documents(kind: Kind, owner: object, base: str, context: dict[str, Any], tags: tuple[str, ...] = (),
+                   lang: Language = language(SOURCE)) -> Plan:
     """The pages of one document kind: a folder (with its index page, if the kind has one) and a page per document."""
     folder = kind.page_dir(base)
     pages: list[Page] = []
     if kind.index_template:
-        pages.append(Page(f"{folder}/index.md", kind.index_template, kind.label, 1, context, None, tags))
+        pages.append(Page(f"{folder}/index.md", kind.index_template, lang.gettext(kind.label), 1, context, None, tags))
     models = models_of(owner, kind)
     order = sorted(models.items(), key=lambda kv: kind.order(*kv) if kind.order else kv[0], reverse=kind.reverse)
     first = 2 if kind.index_template else 1
@@ -60,24 +63,26 @@ def plan_documents(kind: Kind, owner: object, base: str, context: dict[str, Any]
         position = getattr(model, "position", n) if kind.scope == "site" and kind.many else n
         pages.append(Page(path, kind.page_template, model.title, position, {**context, kind.name: model, kind.id_var: ident},
                           getattr(model, "description", None) if kind.scope == "site" else None, tags + kind.tags(model)))
-    folders = {folder: Folder(folder, kind.label, kind.position)} if pages else {}
+    folders = {folder: Folder(folder, lang.gettext(kind.label), kind.position)} if pages else {}
     return Plan(pages, folders)
 
 
-def plan_handbook(content: Content, summaries: list) -> Plan:
-    """The pages that are not one engagement's: home, handbook, templates, portfolio."""
+def plan_handbook(content: Content, summaries: list, lang: Language | None = None) -> Plan:
+    """The pages that are not one engagement's: home, handbook, templates, portfolio (in `lang`, default the site's)."""
     site = content.site
-    plan = Plan([Page("index.md", "home.md.j2", "Home", 1, {"content": content, "summaries": summaries}, site.site.description)], {})
+    lang = lang or language(site.site.language)
+    plan = Plan([Page("index.md", "home.md.j2", lang.gettext("Home"), 1, {"content": content, "summaries": summaries},
+                      site.site.description)], {})
     for kind in kinds_in("site"):
         if kind.page_template:
-            plan.extend(plan_documents(kind, content, "", {}))
-    plan.folders["templates"] = Folder("templates", "Templates", 4)
-    plan.pages.append(Page("templates/operate-template.md", "operate-template.md.j2", "Operate Template", 1, {},
-                           "The blank operate plan to fill in for a new client"))
+            plan.extend(plan_documents(kind, content, "", {}, lang=lang))
+    plan.folders["templates"] = Folder("templates", lang.gettext("Templates"), 4)
+    plan.pages.append(Page("templates/operate-template.md", "operate-template.md.j2", lang.gettext("Operate Template"), 1, {},
+                           lang.gettext("The blank operate plan to fill in for a new client")))
     if summaries:
-        plan.folders["engagements"] = Folder("engagements", "Engagements", 5)
-        plan.pages.append(Page("engagements/index.md", "portfolio.md.j2", "Portfolio", 1, {"summaries": summaries},
-                               "Every engagement's operations figures side by side"))
+        plan.folders["engagements"] = Folder("engagements", lang.gettext("Engagements"), 5)
+        plan.pages.append(Page("engagements/index.md", "portfolio.md.j2", lang.gettext("Portfolio"), 1, {"summaries": summaries},
+                               lang.gettext("Every engagement's operations figures side by side")))
     written = plan_handwritten(content)
     plan.pages.extend(written.pages)
     for path, folder in written.folders.items():
@@ -108,19 +113,20 @@ def collisions(content: Content, plan: Plan) -> list[Problem]:
     ]
 
 
-def plan_engagement(data: EngagementData, position: int) -> Plan:
+def plan_engagement(data: EngagementData, position: int, lang: Language) -> Plan:
     """One engagement's pages: overview, operate plan, a folder for each kind of document in it, terms."""
     base = f"engagements/{data.id}"
-    ctx = {"data": data, "e": data.engagement, "id": data.id}
+    ctx = {"data": data, "e": data.engagement, "id": data.id, "lang": lang}
     tags = (data.engagement.client.name,)
+    description = lang.gettext("Operations handover for %(system)s") % {"system": data.engagement.system.name}
     plan = Plan([
-        Page(f"{base}/index.md", "engagement/overview.md.j2", data.title, 1, ctx, f"Operations handover for {data.engagement.system.name}", tags),
-        Page(f"{base}/operate.md", "engagement/operate.md.j2", "Operate plan", 2, ctx, None, tags),
+        Page(f"{base}/index.md", "engagement/overview.md.j2", data.title, 1, ctx, description, tags),
+        Page(f"{base}/operate.md", "engagement/operate.md.j2", lang.gettext("Operate plan"), 2, ctx, None, tags),
     ], {base: Folder(base, data.title, position)})
     for kind in kinds_in("engagement"):
         if kind.page_template:
-            plan.extend(plan_documents(kind, data, base, ctx, tags))
-    plan.pages.append(Page(f"{base}/terms.md", "engagement/terms.md.j2", "Engagement terms", 5, ctx, None, tags))
+            plan.extend(plan_documents(kind, data, base, ctx, tags, lang))
+    plan.pages.append(Page(f"{base}/terms.md", "engagement/terms.md.j2", lang.gettext("Engagement terms"), 5, ctx, None, tags))
     return plan
 
 
@@ -136,5 +142,5 @@ def plan_site(content: Content, summaries: list | None = None) -> Plan:
     plan = plan_handbook(content, summaries)
     positions = engagement_positions(content.engagements)
     for eid, data in sorted(content.engagements.items()):
-        plan.extend(plan_engagement(data, positions[eid]))
+        plan.extend(plan_engagement(data, positions[eid], language(data.engagement.language or content.site.site.language)))
     return plan

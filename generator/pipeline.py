@@ -107,6 +107,7 @@ class Part:
     plan: "Plan"  # its pages without their data, for the navigation
     as_of: date  # the date its figures are computed for
     newest: date | None  # the newest date in its files
+    language: str  # the language its pages are written in
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ def render_engagement(job: Job, eid: str) -> Part | list[Problem]:
     from .audience import engagement_for
     from .cache import sha
     from .compute import engagement_insights, engagement_newest_date, summarise
+    from .i18n import language
     from .load import load_engagement
     from .model import validate_engagement
     from .model.kinds import kinds_in
@@ -160,10 +162,11 @@ def render_engagement(job: Job, eid: str) -> Part | list[Problem]:
     as_of = job.options.as_of or newest or EPOCH
     data = engagement_for(replace(data, sources={}), job.options.audience)
     insights = engagement_insights(data, as_of, job.site.currency)
-    plan = plan_engagement(data, job.positions[eid])
+    tag = job.options.language or data.engagement.language or job.site.site.language
+    plan = plan_engagement(data, job.positions[eid], language(tag))
     files = job.engine.render(plan, job.env, {"as_of": as_of, "insights": {eid: insights}}, job.options, job.site)
     bare = replace(plan, pages=[replace(page, context={}) for page in plan.pages])
-    return Part(files, {path: sha(blob) for path, blob in files.items()}, summarise(data, insights), bare, as_of, newest)
+    return Part(files, {path: sha(blob) for path, blob in files.items()}, summarise(data, insights), bare, as_of, newest, tag)
 
 
 def render_engagements(job: Job, ids: list[str], progress: Callable[[str], None]) -> dict[str, Part]:
@@ -172,6 +175,8 @@ def render_engagements(job: Job, ids: list[str], progress: Callable[[str], None]
 
     if len(ids) >= PARALLEL_ENGAGEMENTS:
         progress(f"{job.engine.name}: reading and rendering {len(ids)} engagements in {worker_count()} processes")
+        for name in job.env.list_templates(filter_func=lambda name: name.startswith("engagement/")):
+            job.env.get_template(name)  # compiled once here, inherited by every worker
     results = parallel_map(lambda eid: render_engagement(job, eid), ids, at_least=PARALLEL_ENGAGEMENTS)
     errors = [p for result in results if isinstance(result, list) for p in result]
     if errors:
@@ -190,11 +195,23 @@ class SiteRender:
     as_of: date  # the portfolio's date: the newest of the engagements'
     rendered: int  # pages rendered now
     stale: list[str] = field(default_factory=list)  # the engagements rendered now
+    language: str = "en"  # the site's language: the handbook's pages and the engine's own words (search, theme)
+
+
+def site_language(site: "Site", options: BuildOptions, parts: dict[str, Part]) -> str:
+    """The language of a build's handbook pages and engine: `--language`, else the one engagement's of an
+    `--engagement` build (a client's site speaks its language), else site.yaml's."""
+    if options.language:
+        return options.language
+    if options.engagement and options.engagement in parts:
+        return parts[options.engagement].language
+    return site.site.language
 
 
 def render_site(project: Project, engine_name: str, options: BuildOptions, memo: "Memo | None" = None,
                 progress: Callable[[str], None] = _ignore) -> SiteRender:
     """Collect, plan and render one engine's whole docs tree; with a memo, only what changed since it was made."""
+    from .i18n import language
     from .pages import Plan, collisions, engagement_positions, plan_handbook
     from .targets import asset_files, get_engine
 
@@ -207,14 +224,15 @@ def render_site(project: Project, engine_name: str, options: BuildOptions, memo:
     parts: dict[str, Any] = {eid: memo.recall(eid) for eid in ids if eid not in stale} if memo is not None else {}
     parts.update(render_engagements(job, stale, progress))
     as_of = options.as_of or max((p.newest for p in parts.values() if p.newest), default=EPOCH)
-    handbook_plan = plan_handbook(handbook, [parts[eid].summary for eid in ids])
-    plan = Plan(list(handbook_plan.pages), dict(handbook_plan.folders))
+    lang = language(site_language(handbook.site, options, parts))
+    handbook_plan = plan_handbook(handbook, [parts[eid].summary for eid in ids], lang)
+    plan = Plan(list(handbook_plan.pages), dict(handbook_plan.folders), lang.tag)
     for eid in ids:
         plan.extend(parts[eid].plan)
     clashes = collisions(handbook, plan)
     if clashes:
         raise ContentErrors(clashes)
-    files = engine.render(handbook_plan, job.env, {"as_of": as_of, "insights": {}}, options, handbook.site)
+    files = engine.render(handbook_plan, job.env, {"as_of": as_of, "insights": {}, "lang": lang}, options, handbook.site)
     for eid in ids:
         files.update(parts[eid].files)
     assets = asset_files(project.template_tiers(options.templates), engine.name)
@@ -224,4 +242,4 @@ def render_site(project: Project, engine_name: str, options: BuildOptions, memo:
     # The consultancy's own files (never pages: those are planned) win over the shipped ones, `_category_.json` too.
     files.update({path: file.data for path, file in handbook.assets.items()})
     rendered = len(handbook_plan.pages) + sum(len(parts[eid].plan.pages) for eid in stale)
-    return SiteRender(files, {eid: parts[eid] for eid in ids}, plan, handbook.site, as_of, rendered, list(stale))
+    return SiteRender(files, {eid: parts[eid] for eid in ids}, plan, handbook.site, as_of, rendered, list(stale), lang.tag)

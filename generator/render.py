@@ -7,16 +7,17 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 import jinja2
 
 from .compute import allowed_downtime
 from .errors import ContentErrors
 from .escape import Safe, codeblock
+from .i18n import SOURCE, Language, fill, language
 from .model.types import InlineText, MarkdownText
 
 if TYPE_CHECKING:
+    from .escape import Escaper
     from .targets import Engine
 
 DEFAULT_PREFIX = "!default/"
@@ -76,62 +77,101 @@ class TieredLoader(jinja2.BaseLoader):
         return sorted(names)
 
 
-def make_environment(tiers: list[Path], engine: "Engine", display: Callable[[Path], str]) -> jinja2.Environment:
-    """A Jinja environment whose every `{{ value }}` from content goes through the engine's escaper."""
-    escaper = engine.escaper
+def shown(escaper: "Escaper", lang: Language, value: Any) -> str:
+    """A value from content as the page shows it: escaped for the engine, figures written in `lang`."""
+    if isinstance(value, Safe):
+        return value
+    if isinstance(value, MarkdownText):
+        return escaper.markdown(value)
+    if isinstance(value, InlineText):
+        return escaper.inline(value)
+    if isinstance(value, str):
+        return escaper.text(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return lang.yes_no(value)
+    if isinstance(value, datetime):
+        return escaper.text(value.isoformat())
+    if isinstance(value, date):
+        return escaper.text(lang.date(value))
+    if isinstance(value, timedelta):
+        return escaper.text(lang.duration(value))
+    if isinstance(value, Decimal):
+        return escaper.text(lang.number(value))
+    return escaper.text(str(value))
 
-    def finalize(value: Any) -> str:
-        if isinstance(value, Safe):
-            return value
-        if isinstance(value, MarkdownText):
-            return escaper.markdown(value)
-        if isinstance(value, InlineText):
-            return escaper.inline(value)
-        if isinstance(value, str):
-            return escaper.text(value)
-        if value is None:
-            return ""
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        if isinstance(value, (date, datetime)):
-            return value.isoformat()
-        if isinstance(value, timedelta):
-            return format_duration(value)
-        if isinstance(value, Decimal):
-            return format_number(value)
-        return escaper.text(str(value))
 
-    env = jinja2.Environment(
-        loader=TieredLoader(tiers, engine.template_folders, display),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=False,
-        finalize=finalize,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(
+def _finalize(escaper: "Escaper") -> Callable[[Any, Any], str]:
+    text = escaper.text
+
+    def finalize(ctx: Any, value: Any) -> str:
+        kind = type(value)  # the two most common first: a label or value as text, or what a filter made
+        if kind is str:
+            return text(value)
+        return value if kind is Safe else shown(escaper, ctx["lang"], value)
+
+    return finalize
+
+
+def with_lang(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter or global that works in the page's language (`lang` in its context)."""
+    return jinja2.pass_context(lambda ctx, *args, **kwargs: method(ctx["lang"], *args, **kwargs))
+
+
+def _filters(escaper: "Escaper") -> dict[str, Callable[..., Any]]:
+    return dict(
         text=lambda v: escaper.text(str(v)),
         md=lambda v: escaper.markdown(str(v)) if v else Safe(""),
         link=lambda text, href: Safe(f"[{escaper.text(str(text))}]({_href(href)})"),
         code=lambda v: Safe(_code_span(str(v))),
         codeblock=lambda v, lang="", indent=0: codeblock(str(v), lang, indent),
-        duration=format_duration,
-        percent=format_percent,
-        local=format_local,
-        abs_duration=lambda v: format_duration(abs(v)),
+        fill=with_lang(lambda lang, message, **parts: Safe(fill(str(message), escaper.text,
+                                                                 {k: shown(escaper, lang, v) for k, v in parts.items()}))),
+        value=with_lang(lambda lang, v: lang.value(v)),
+        date=with_lang(lambda lang, v: lang.date(v)),
+        duration=with_lang(lambda lang, v: lang.duration(v)),
+        percent=with_lang(lambda lang, v: lang.percent(v)),
+        percentage=with_lang(lambda lang, v: lang.percentage(v)),
+        local=with_lang(format_local),
+        abs_duration=with_lang(lambda lang, v: lang.duration(abs(v))),
         allowed=allowed_downtime,
-        response_verdict=response_verdict,
-        number=format_number,
-        money=format_money,
+        response_verdict=with_lang(response_verdict),
+        number=with_lang(lambda lang, v: lang.number(v)),
+        money=with_lang(lambda lang, v, currency: lang.money(v, currency)),
         mermaid=lambda v: Safe(mermaid_label(str(v))),
         raw=lambda v, replacement=None: Safe(str(v) if replacement is None else replacement),
-        receivers=format_receivers,
+        receivers=with_lang(format_receivers),
+        guide=with_lang(lambda lang, g: g.text(lang)),
         row=lambda cells: Safe("| " + " | ".join(c if isinstance(c, Safe) else escaper.text(str(c)) for c in cells) + " |"),
     )
+
+
+def make_environment(tiers: list[Path], engine: "Engine", display: Callable[[Path], str]) -> jinja2.Environment:
+    """A Jinja environment whose every `{{ value }}` from content goes through the engine's escaper.
+
+    What the templates add is written in the page's language: `lang` in the page's context (an
+    `i18n.Language`), used by `_()`/`ngettext()` and by every filter that formats a figure.
+    """
+    env = jinja2.Environment(
+        loader=TieredLoader(tiers, engine.template_folders, display),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+        finalize=jinja2.pass_context(_finalize(engine.escaper)),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    gettext = with_lang(lambda lang, message: lang.gettext(message))
+    env.install_gettext_callables(gettext, with_lang(lambda lang, singular, plural, n: lang.ngettext(singular, plural, n)),  # type: ignore[attr-defined]
+                                  newstyle=False)
+    env.globals["_"] = gettext  # straight to it, not through the extension's alias that looks `gettext` up on every call
+    env.filters.update(_filters(engine.escaper))
     env.globals["engine"] = engine.name
+    env.globals["lang"] = language(SOURCE)  # a page's context names its own
     env.globals["admonition"] = lambda kind, title, body: admonition(engine, kind, title, body)
-    env.globals["draft_banner"] = lambda status, what: draft_banner(engine, status, what)
+    env.globals["draft_banner"] = with_lang(lambda lang, status: draft_banner(engine, lang, status))
     return env
 
 
@@ -142,12 +182,14 @@ def admonition(engine: "Engine", kind: str, title: str, body: str) -> Safe:
     return Safe(engine.callout(kind, engine.escaper.text(title), str(body).strip("\n")))
 
 
-def draft_banner(engine: "Engine", status: str, what: str) -> Safe:
+def draft_banner(engine: "Engine", lang: Language, status: str) -> Safe:
     """A visible banner on pages of documents that are not finished, or nothing."""
     if status == "draft":
-        return admonition(engine, "warning", "Draft", f"This {what} is a draft: parts of it are still placeholders (TODO).")
+        return admonition(engine, "warning", lang.gettext("Draft"),
+                          engine.escaper.text(lang.gettext("This page is a draft: parts of it are still placeholders (TODO).")))
     if status == "in-review":
-        return admonition(engine, "note", "In review", f"This {what} is in review; its findings may still change.")
+        return admonition(engine, "note", lang.gettext("In review"),
+                          engine.escaper.text(lang.gettext("This page is in review; its findings may still change.")))
     return Safe("")
 
 
@@ -175,68 +217,33 @@ def mermaid_label(text: str) -> str:
     return "".join(out)
 
 
-def format_duration(value: timedelta | None) -> str:
-    """`1 h 6 min`, `2 d 3 h`, `45 s`: the largest two units that are not zero."""
-    if value is None:
-        return "—"
-    total = int(value.total_seconds())
-    sign = "−" if total < 0 else ""
-    total = abs(total)
-    parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("min", 60), ("s", 1)):
-        amount, total = divmod(total, size)
-        if amount:
-            parts.append(f"{amount} {unit}")
-    return sign + (" ".join(parts[:2]) if parts else "0 min")
-
-
-def format_receivers(receivers) -> str:
+def format_receivers(lang: Language, receivers) -> str:
     """Alertmanager receivers as a cell: `pagerduty-primary (PagerDuty); shop-slack (Slack #kestrel-ops)`."""
     def one(receiver) -> str:
-        kinds = ", ".join(kind + (f" {dest}" if dest else "") for kind, dest in receiver.integrations) or "no integration"
+        kinds = ", ".join(kind + (f" {dest}" if dest else "") for kind, dest in receiver.integrations) or lang.gettext("no integration")
         return f"{receiver.name} ({kinds})"
 
     return "; ".join(one(r) for r in receivers)
 
 
-def response_verdict(check) -> Safe:
+def response_verdict(lang: Language, check) -> Safe:
     """A response-window check in a table cell: met, missed (in bold) or not recorded."""
     if check is None:
-        return Safe("no window agreed")
+        return Safe(lang.gettext("no window agreed"))
     if check.met is None:
-        return Safe("not recorded")
+        return Safe(lang.gettext("not recorded"))
+    window = lang.duration(check.window)
     if check.met:
-        return Safe(f"met ({format_duration(check.window)})")
-    return Safe(f"**missed by {format_duration(-check.margin)}** ({format_duration(check.window)})")
+        return Safe(lang.gettext("met (%(window)s)") % {"window": window})
+    missed = lang.gettext("missed by %(late)s") % {"late": lang.duration(-check.margin)}
+    return Safe(f"**{missed}** ({window})")
 
 
-def format_local(moment: datetime | None, zone: str) -> str:
-    """A moment as people read it in a time zone: `2026-07-19 22:40 CEST`."""
+def format_local(lang: Language, moment: datetime | None, zone: str) -> str:
+    """A moment as people read it in a time zone: `March 14, 2026, 9:12 AM CET`."""
     if moment is None:
-        return "not recorded"
-    local = moment.astimezone(ZoneInfo(zone))
-    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or local.strftime("%z"))
-
-
-def format_percent(fraction: float | None) -> str:
-    """A share as a percentage: 1.0648 → `106 %`, 0.004 → `0.4 %`."""
-    if fraction is None:
-        return "—"
-    value = fraction * 100
-    return f"{value:.0f} %" if value >= 10 or value == 0 else f"{value:.1f} %"
-
-
-def format_number(value: Decimal | float | int) -> str:
-    number = Decimal(str(value))
-    if number == number.to_integral_value():
-        return f"{int(number):,}"
-    return f"{number.quantize(Decimal('0.01')):,}"
-
-
-def format_money(value: Decimal | float | int | None, currency: str) -> str:
-    if value is None:
-        return "—"
-    return f"{format_number(value)} {currency}"
+        return lang.gettext("not recorded")
+    return lang.moment(moment, zone)
 
 
 def template_error(exc: Exception) -> ContentErrors:

@@ -16,6 +16,7 @@ import jinja2
 
 from .errors import OpsdocsError
 from .escape import Safe, yaml_scalar
+from .i18n import check_tag, languages
 from .load import ID_RE, ID_RULE
 from .model import Content, EngagementData
 from .model.kinds import KIND, kinds_in
@@ -277,6 +278,8 @@ def init_questions() -> list[Question]:
         Question("title", "Site title", "The title of the docs site.", parse_text, lambda a: f"{a['consultancy']} Handbook"),
         Question("currency", "Currency", "The currency of your rates, e.g. EUR, USD, GBP.", lambda t: parse_text(t).upper(),
                  lambda a: "EUR"),
+        Question("language", "Language", "The language of the pages opsdocs writes: " + ", ".join(languages())
+                 + ", or with a region such as de-CH.", check_tag, lambda a: "en"),
         Question("url", "Website", "Your website; empty to leave it out.", optional(_url), lambda a: None, required=False),
         Question("contact", "Contact email", "Where clients write to; empty to leave it out.", optional(parse_email),
                  lambda a: None, required=False),

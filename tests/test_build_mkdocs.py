@@ -34,11 +34,11 @@ def rendered_example(target: str) -> dict[str, bytes]:
     return render_site(project, target, BuildOptions(targets=(target,))).files
 
 
-def compare_golden(target: str, files: dict[str, bytes], update: bool) -> None:
+def compare_golden(target: str, files: dict[str, bytes], update: bool, pages: list[str] = PAGE_KINDS, folder: str | None = None) -> None:
     from generator.targets.mkdocs import relocate
 
-    for page in PAGE_KINDS:
-        golden = GOLDEN / target / page
+    for page in pages:
+        golden = GOLDEN / (folder or target) / page
         made = files[page] if page in files else files[relocate(page)]
         if update:
             golden.parent.mkdir(parents=True, exist_ok=True)

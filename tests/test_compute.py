@@ -18,13 +18,17 @@ from generator.compute import (
     newest_date,
     slo_budgets,
 )
+from generator.i18n import language
 from generator.model import EngagementData
 from generator.model.engagement import Engagement, Slo
 from generator.model.incident import Incident
 from generator.parse import load_yaml
 from generator.pipeline import read_content
 from generator.project import Project
-from generator.render import format_duration, format_percent, response_verdict
+from generator.render import response_verdict
+
+EN = language("en")
+format_duration, format_percent = EN.duration, EN.percent
 from tests.conftest import EXAMPLE, ROOT
 
 ENGAGEMENT = Engagement.model_validate(load_yaml(EXAMPLE / "engagements/kestrel-shop/engagement.yaml", "e").data)
@@ -50,7 +54,7 @@ def test_an_incident_that_crosses_midnight() -> None:
     assert f.time_to_mitigate == timedelta(minutes=50)
     assert f.time_to_resolve == timedelta(hours=1, minutes=40)
     assert f.impact == timedelta(minutes=50)
-    assert format_duration(f.time_to_resolve) == "1 h 40 min"
+    assert format_duration(f.time_to_resolve) == "1 hr 40 min"
 
 
 def test_a_dst_change_inside_the_incident_counts_real_time() -> None:
@@ -72,7 +76,7 @@ def test_a_dst_change_inside_the_incident_counts_real_time() -> None:
 def test_error_budget_99_9_over_30_days() -> None:
     slo = Slo(id="a", name="A", sli="x", objective="99.9", window="30d")
     assert allowed_downtime(slo) == timedelta(minutes=43, seconds=12)
-    assert format_duration(allowed_downtime(slo)) == "43 min 12 s"
+    assert format_duration(allowed_downtime(slo)) == "43 min 12 sec"
 
 
 def test_error_budget_99_99_over_7_days() -> None:
@@ -88,7 +92,7 @@ def test_budget_share_of_the_example_outage() -> None:
     f = incident_figures(data.incidents["2026-03-14-checkout-outage"], data.engagement)
     assert f.impact == timedelta(minutes=46)
     assert f.budget_share == pytest.approx(46 / 43.2)
-    assert format_percent(f.budget_share) == "106 %"
+    assert format_percent(f.budget_share) == "106%"
 
 
 def test_window_total_counts_only_incidents_in_the_window() -> None:
@@ -110,14 +114,14 @@ def test_response_window_met_and_missed() -> None:
                                      resolved_at="2026-07-20T05:00:00+02:00"), ENGAGEMENT).response
     assert late.taken == timedelta(hours=4, minutes=55)
     assert late.met is False and late.margin == -timedelta(minutes=55)
-    assert response_verdict(late) == "**missed by 55 min** (4 h)"
+    assert response_verdict(EN, late) == "**missed by 55 min** (4 hr)"
 
 
 def test_an_incident_with_no_acknowledgement() -> None:
     f = incident_figures(incident(acknowledged_at=None), ENGAGEMENT)
     assert f.time_to_acknowledge is None
     assert f.response.met is None and f.response.margin is None
-    assert response_verdict(f.response) == "not recorded"
+    assert response_verdict(EN, f.response) == "not recorded"
 
 
 def test_action_items_overdue_as_of_a_date() -> None:
@@ -178,9 +182,11 @@ def test_as_of_defaults_to_the_newest_date_in_the_content() -> None:
 
 
 @pytest.mark.parametrize(
-    "delta, text",
-    [(timedelta(hours=1, minutes=6), "1 h 6 min"), (timedelta(seconds=45), "45 s"), (timedelta(days=2, hours=3, minutes=5), "2 d 3 h"),
-     (timedelta(0), "0 min")],
+    "delta, tag, text",
+    [(timedelta(hours=1, minutes=6), "en", "1 hr 6 min"), (timedelta(seconds=45), "en", "45 sec"),
+     (timedelta(days=2, hours=3, minutes=5), "en", "2 days 3 hr"), (timedelta(0), "en", "0 min"),
+     (timedelta(hours=1, minutes=28), "de", "1 Std. 28 Min."), (timedelta(days=1, hours=2), "fr", "1\u202fj 2\u202fh"),
+     (-timedelta(minutes=55), "de-CH", "−55 Min.")],
 )
-def test_human_durations(delta: timedelta, text: str) -> None:
-    assert format_duration(delta) == text
+def test_human_durations_in_each_language(delta: timedelta, tag: str, text: str) -> None:
+    assert language(tag).duration(delta) == text

@@ -191,4 +191,4 @@ def test_another_engagement_leaves_one_clients_pages_as_they_were(built: Path) -
     shutil.rmtree(built / ".opsdocs-cache")  # a full build, not a recalled one
     build(built)
     assert tree(built / "out/engagements/kestrel-shop") == before
-    assert "2026-11-20" in (built / "out/engagements/aaa-first/operate.md").read_text()
+    assert "November 20, 2026" in (built / "out/engagements/aaa-first/operate.md").read_text()

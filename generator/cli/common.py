@@ -28,6 +28,24 @@ def audience_option(default: str):
     )
 
 
+def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from ..i18n import check_tag
+
+    if value is None:
+        return None
+    try:
+        return check_tag(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def language_option(help: str):
+    from ..i18n import languages
+
+    return click.option("--language", default=None, metavar="TAG", callback=_language,
+                        help=f"{help} One of {', '.join(languages())}, optionally with a region: de-CH, fr-CH, en-GB.")
+
+
 def library_errors() -> tuple[type[Exception], ...]:
     """The errors the library raises for the user to read (imported late: --help stays fast)."""
     from ..errors import OpsdocsError

@@ -8,7 +8,15 @@ from pathlib import Path
 import click
 
 from ..project import EXPORT_FORMATS, PAPERS, BuildOptions
-from .common import as_of_option, audience_option, content_option, fail, library_errors, templates_option
+from .common import (
+    as_of_option,
+    audience_option,
+    content_option,
+    fail,
+    language_option,
+    library_errors,
+    templates_option,
+)
 
 
 class EngineChoice(click.ParamType):
@@ -55,8 +63,9 @@ def _targets(target: str) -> tuple[str, ...]:
 @click.option("--label", default=None, metavar="TEXT",
               help="Docusaurus: the tree's label in the host site's sidebar and breadcrumbs (default: the site title).")
 @click.option("--tags", is_flag=True, help="Docusaurus: tag pages (client, runbook, severity), under 'ops/' apart from the host's tags.")
+@language_option("Write every page in this language (default: each engagement's language, else site.yaml's).")
 def build(content: str, target: str, out: str | None, site_dir: str | None, no_html: bool, engagement: str | None,
-          templates: str | None, as_of, audience: str, label: str | None, tags: bool) -> None:
+          templates: str | None, as_of, audience: str, label: str | None, tags: bool, language: str | None) -> None:
     """Render the content into a docs tree and build the site.
 
     For MkDocs: Markdown into docs/, then the real MkDocs build (strict) into
@@ -74,6 +83,8 @@ def build(content: str, target: str, out: str | None, site_dir: str | None, no_h
       opsdocs build --target docusaurus --out ~/our-site/docs/operations --label Operations
 
       opsdocs build --engagement kestrel-shop --site-dir site-kestrel
+
+      opsdocs build --language de --site-dir site-de
     """
     from ..build import build_site
     from ..project import Project
@@ -89,6 +100,7 @@ def build(content: str, target: str, out: str | None, site_dir: str | None, no_h
         audience=audience,
         label=label,
         tags=tags,
+        language=language,
     )
     try:
         project = Project.at(content)
@@ -106,7 +118,8 @@ def build(content: str, target: str, out: str | None, site_dir: str | None, no_h
 @click.option("--engagement", default=None, metavar="ID", help="Preview the handbook and this one engagement only.")
 @audience_option("internal")
 @templates_option
-def serve(content: str, port: int, engagement: str | None, audience: str, templates: str | None) -> None:
+@language_option("Preview every page in this language (default: each engagement's, else site.yaml's).")
+def serve(content: str, port: int, engagement: str | None, audience: str, templates: str | None, language: str | None) -> None:
     """Preview the site while you write: serve it on 127.0.0.1 and rebuild on every change.
 
     Watches the content, templates/ and mkdocs.yml; the browser reloads by
@@ -123,7 +136,7 @@ def serve(content: str, port: int, engagement: str | None, audience: str, templa
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("serve: %(message)s"))
     logging.getLogger("mkdocs.livereload").addHandler(handler)
-    options = BuildOptions(engagement=engagement, audience=audience, templates=Path(templates) if templates else None)
+    options = BuildOptions(engagement=engagement, audience=audience, templates=Path(templates) if templates else None, language=language)
     try:
         run(Project.at(content), options, "127.0.0.1", port, lambda line: click.echo(line, err=True))
     except library_errors() as exc:  # the first build failed: nothing to serve yet
@@ -143,8 +156,9 @@ def serve(content: str, port: int, engagement: str | None, audience: str, templa
 @click.option("--chromium", default=None, metavar="PATH", help="The Chromium to draw diagrams and print with (default: found on PATH).")
 @content_option
 @templates_option
+@language_option("The document's language (default: the engagement's, else site.yaml's).")
 def export(engagement_id: str, fmt: str, out: str | None, paper: str, audience: str, as_of, chromium: str | None, content: str,
-           templates: str | None) -> None:
+           templates: str | None, language: str | None) -> None:
     """Write one engagement's handover as a single document.
 
     A title page, a table of contents, then the overview, the operate plan,
@@ -158,13 +172,16 @@ def export(engagement_id: str, fmt: str, out: str | None, paper: str, audience: 
       opsdocs export kestrel-shop --format pdf
 
       opsdocs export kestrel-shop --format html --out handover.html --paper letter
+
+      opsdocs export kestrel-shop --language fr-CH --out remise-kestrel.pdf
     """
     from ..export import export_handover
     from ..project import Project
     from ..write import write_new_files
 
     target = Path(out or f"handover-{engagement_id}.{fmt}").resolve()
-    options = BuildOptions(audience=audience, as_of=as_of.date() if as_of else None, templates=Path(templates) if templates else None)
+    options = BuildOptions(audience=audience, as_of=as_of.date() if as_of else None, templates=Path(templates) if templates else None,
+                           language=language)
     try:
         data = export_handover(Project.at(content), engagement_id, fmt, options, paper, chromium, lambda line: click.echo(line, err=True))
         write_new_files(target.parent, {target.name: data}, force=True)

@@ -217,6 +217,7 @@ def new_incident(engagement_id: str, incident_id: str | None, content: str, temp
 @click.option("--consultancy", help="Your company's name.")
 @click.option("--title", help="The docs site's title.")
 @click.option("--currency", help="The currency of your rates, e.g. EUR.")
+@click.option("--language", help="The language of the pages opsdocs writes: en, de, fr, or with a region such as de-CH.")
 @click.option("--url", help="Your website.")
 @click.option("--contact", help="Where clients write to.")
 @no_input_option
@@ -229,7 +230,7 @@ def init(directory: str, no_input: bool, force: bool, **given) -> None:
     package.json (mermaid, for diagrams offline) and .gitignore.
     'opsdocs build' works there straight away.
 
-    Example: opsdocs init ~/northwind-docs --consultancy "Northwind Consulting" --no-input
+    Example: opsdocs init ~/northwind-docs --consultancy "Northwind Consulting" --language de --no-input
     """
     from ..project import Project, starter_dir
     from ..scaffold import Scaffold, init_files, init_questions

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from ..i18n import N_
 from .types import (
     Count,
     Date,
@@ -15,6 +16,7 @@ from .types import (
     Id,
     Inline,
     Item,
+    LanguageTag,
     Markdown,
     Model,
     Money,
@@ -214,8 +216,8 @@ class ResponseWindow(Item):
 
 class Terms(Model):
     model: Literal["retainer", "hourly"]
-    currency: Text | None = Field(None, description="default: the currency of site.yaml")
-    hourly_rate: Money | None = Field(None, description="required for hourly; the overage rate for a retainer")
+    currency: Text | None = Field(None, description=N_("default: the currency of site.yaml"))
+    hourly_rate: Money | None = Field(None, description=N_("required for hourly; the overage rate for a retainer"))
     retainer: Retainer | None = None
     coverage: Coverage
     response_windows: list[ResponseWindow] = Field(min_length=1)
@@ -230,6 +232,7 @@ class Engagement(Model):
     schema_version: SchemaVersion
     status: Literal["draft", "active"] = Field("active", description="'draft' allows TODO placeholders and shows a draft banner")
     title: Text | None = Field(None, description='default: "<client> — <system>"')
+    language: LanguageTag | None = Field(None, description="the language of this client's pages and handover (default: site.yaml's)")
     client: Client
     provider: Provider = Provider()
     system: System

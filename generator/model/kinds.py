@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..i18n import N_
 from .engagement import Engagement
 from .incident import Incident
 from .runbook import Runbook
@@ -60,17 +61,17 @@ KINDS: tuple[Kind, ...] = (
     Kind("site", Site, "site", "site.yaml", "site", page_folder="",
          missing_hint="every content folder starts with site.yaml: the consultancy's name, the site title and the currency"),
     Kind("phase", Phase, "site", "handbook/phases/", "phases", page_folder="phases", page_template="phase.md.j2",
-         label="Phases", position=2, order=lambda pid, phase: (phase.position, pid)),
+         label=N_("Phases"), position=2, order=lambda pid, phase: (phase.position, pid)),
     Kind("pricing", Pricing, "site", "handbook/pricing.yaml", "pricing", page_folder="delivery", page_template="pricing.md.j2",
-         label="Delivery", position=3),
+         label=N_("Delivery"), position=3),
     Kind("engagement", Engagement, "engagement", "engagement.yaml", "engagement", page_folder="", scaffold="engagement.yaml.j2",
          missing_hint="every folder under engagements/ is one engagement; run 'opsdocs new engagement {id}'"),
     Kind("runbook", Runbook, "engagement", "runbooks/", "runbooks", page_folder="runbooks",
-         page_template="engagement/runbook.md.j2", index_template="engagement/runbooks.md.j2", label="Runbooks", position=3,
+         page_template="engagement/runbook.md.j2", index_template="engagement/runbooks.md.j2", label=N_("Runbooks"), position=3,
          id_var="rid", order=lambda rid, runbook: (runbook.title, rid), tags=lambda runbook: ("runbook",),
          scaffold="runbook.yaml.j2"),
     Kind("incident", Incident, "engagement", "incidents/", "incidents", page_folder="postmortems",
-         page_template="engagement/postmortem.md.j2", index_template="engagement/postmortems.md.j2", label="Post-mortems",
+         page_template="engagement/postmortem.md.j2", index_template="engagement/postmortems.md.j2", label=N_("Post-mortems"),
          position=4, id_var="iid", order=lambda iid, incident: (incident.started_at, iid), reverse=True,
          tags=lambda incident: ("post-mortem", incident.severity), scaffold="incident.yaml.j2"),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .types import Count, Duration, Email, Item, Markdown, Model, Money, Text, Url
+from .types import Count, Duration, Email, Item, LanguageTag, Markdown, Model, Money, Text, Url
 
 
 class Consultancy(Model):
@@ -16,7 +16,7 @@ class Consultancy(Model):
 class SiteInfo(Model):
     title: Text
     url: Url | None = None
-    language: Text = "en"
+    language: LanguageTag = Field("en", description="the language of the pages opsdocs writes (default: en)")
     description: Text | None = None
 
 

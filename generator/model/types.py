@@ -11,6 +11,7 @@ from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
+from ..i18n import check_tag, languages
 from ..load import ID_PATTERN, ID_RE, ID_RULE
 
 _DURATION_RE = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
@@ -242,6 +243,9 @@ Money = Annotated[Decimal, BeforeValidator(_money),
 Email = Annotated[str, BeforeValidator(_email), _str_schema(_EMAIL_RE.pattern, "an email address")]
 Url = Annotated[str, BeforeValidator(_url), _str_schema(_URL_RE.pattern, "a URL")]
 Timezone = Annotated[str, BeforeValidator(_timezone), _timezone_schema()]
+LanguageTag = Annotated[str, BeforeValidator(check_tag), WithJsonSchema({
+    "type": "string", "pattern": "^(" + "|".join(languages()) + ")([-_][A-Za-z0-9]{2,8})*$",
+    "description": "the language of the pages: " + ", ".join(languages()) + ", or one with a region such as de-CH"})]
 Moment = Annotated[
     datetime | time,
     BeforeValidator(_moment),

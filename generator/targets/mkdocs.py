@@ -123,7 +123,7 @@ def build_html(project: Project, docs_dir: Path, site_dir: Path, plan: Plan, sit
     if not config_file.is_file():
         raise OpsdocsError(f"{project.rel(config_file)} is missing", "run 'opsdocs init' to get one, or pass --no-html")
     settings = read_settings(config_file)
-    overrides, added = for_build(settings, nav_of(relocate_plan(plan)), site.site.title, site.site.url)
+    overrides, added = for_build(settings, nav_of(relocate_plan(plan)), site.site.title, site.site.url, plan.language)
     if added:
         progress(f"mkdocs: added for this build what opsdocs' pages need and {config_file.name} does not set: {', '.join(added)}")
     if settings.theme != "material":

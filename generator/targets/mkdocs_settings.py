@@ -142,7 +142,7 @@ def _without(nav: Any, mentioned: set[str]) -> Any:
     return kept
 
 
-def for_build(settings: Settings, nav: list[Any], title: str, url: str | None) -> tuple[dict[str, Any], list[str]]:
+def for_build(settings: Settings, nav: list[Any], title: str, url: str | None, language: str = "en") -> tuple[dict[str, Any], list[str]]:
     """The overrides for one build (besides the folders), and what opsdocs added that the user had not set."""
     values, added = settings.values, []
     overrides: dict[str, Any] = {
@@ -154,6 +154,11 @@ def for_build(settings: Settings, nav: list[Any], title: str, url: str | None) -
         overrides["site_name"] = title
     if not values.get("site_url") and url:
         overrides["site_url"] = url
+    theme = values.get("theme") or {}
+    theme = theme if isinstance(theme, dict) else {"name": theme}
+    if theme.get("name") == "material" and "language" not in theme:
+        # Material's words (search, navigation) and its search stemming in the site's language; the user's choice wins.
+        overrides["theme"] = {**theme, "language": language.replace("_", "-").split("-")[0]}
     if "strict" not in values:
         overrides["strict"] = True
     user_nav = values.get("nav")

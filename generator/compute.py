@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .model import Content, EngagementData
@@ -272,6 +273,7 @@ class Insights:
     months: list[str] = field(default_factory=list)
     per_month: dict[str, list[int]] = field(default_factory=dict)
     alerts: list = field(default_factory=list)  # alerting.AlertView: every alert, with its runbook and receivers
+    checklist: Any = None  # handover.Checklist: how complete the handover is
 
     @property
     def open_actions(self) -> list[LedgerEntry]:
@@ -293,19 +295,23 @@ class Insights:
 
 def engagement_insights(data: EngagementData, as_of: date, default_currency: str) -> Insights:
     from .alerting import alert_views
+    from .handover import handover_checklist
 
     months, per_month = incidents_per_month(data)
     slos, views = data.slos, alert_views(data)  # each worked out once: several figures use them
+    ledger, gaps = action_ledger(data, as_of), coverage_gaps(data, as_of, views)
+    overdue = [e for e in ledger if e.overdue_by is not None]
     return Insights(
         as_of=as_of,
         incidents={iid: incident_figures(i, data.engagement, slos) for iid, i in sorted(data.incidents.items())},
         budgets=slo_budgets(data, as_of),
-        ledger=action_ledger(data, as_of),
-        gaps=coverage_gaps(data, as_of, views),
+        ledger=ledger,
+        gaps=gaps,
         costs=engagement_costs(data.engagement, default_currency),
         months=months,
         per_month=per_month,
         alerts=views,
+        checklist=handover_checklist(data, as_of, views, gaps.runbooks_untested, overdue),
     )
 
 
@@ -326,6 +332,7 @@ class EngagementSummary:
     worst_budget_share: float | None
     open_actions: int
     overdue_actions: int
+    handover_share: float = 0.0  # the share of the handover checklist that holds
 
 
 def summarise(data: EngagementData, insights: Insights) -> EngagementSummary:
@@ -336,4 +343,5 @@ def summarise(data: EngagementData, insights: Insights) -> EngagementSummary:
         missed_responses=insights.missed_responses,
         worst_budget_share=max((b.spent_share for b in insights.budgets), default=None),
         open_actions=len(insights.open_actions), overdue_actions=len(insights.overdue_actions),
+        handover_share=insights.checklist.share,
     )

@@ -13,11 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 
 from .errors import OpsdocsError
 from .i18n import Language, language
+
+if TYPE_CHECKING:
+    from .history import Changes
 from .model import EngagementData
 from .pages import Page, Plan
 from .pipeline import read_content, render_site
@@ -69,8 +73,10 @@ def _strip_front_matter(text: str) -> str:
     return text
 
 
-def assemble(data: EngagementData, consultancy: str, plan: Plan, pages: dict[str, bytes], as_of: date, lang: Language) -> str:
-    """The handover as one CommonMark document: title page, contents, then every part in order, in `lang`."""
+def assemble(data: EngagementData, consultancy: str, plan: Plan, pages: dict[str, bytes], as_of: date, lang: Language,
+             changes: "Changes | None" = None) -> str:
+    """The handover as one CommonMark document: title page, contents, then every part in order, in `lang`; with
+    `changes`, what changed since an earlier revision comes first."""
     from .targets import get_engine
 
     e = data.engagement
@@ -85,16 +91,25 @@ def assemble(data: EngagementData, consultancy: str, plan: Plan, pages: dict[str
         (_("Client"), text(e.client.name)), (_("System"), text(e.system.name)), (_("Provider"), text(provider)),
         (_("Period"), text(f"{lang.date(e.period.start)} – {end}")), (_("As of"), text(lang.date(as_of))),
     ]
+    latest = e.handover.latest_acceptance() if e.handover else None
+    if latest:
+        accepted = _("version %(version)s on %(date)s by %(by)s")
+        rows.append((_("Accepted"), text(accepted % {"version": latest.version, "date": lang.date(latest.date), "by": latest.accepted_by})))
     out = [f"# {text(data.title)}", "", '<div class="title-page">', "", text(_("Operations handover")), ""]
     out += [f"| {label if label == '---' else text(label)} | {value} |" for label, value in rows]
     out += ["", "</div>", "", "## " + text(_("Contents")), ""]
     number = 0
+    if changes is not None:
+        number += 1
+        out.append(f"{number}. [{text(changes_title(changes, lang))}](#changes)")
     for s in sections:
         if s.level == 1:
             number += 1
             out.append(f"{number}. [{text(s.title(lang))}](#{s.anchor})")
         else:
             out.append(f"    - [{text(s.title(lang))}](#{s.anchor})")
+    if changes is not None:
+        out += ["", '<a id="changes"></a>', "", changes_section(changes, lang, anchors, data.id)]
     for s in sections:
         body = _strip_front_matter(pages[s.page.path].decode("utf-8")).strip("\n")
         body = _rewrite_links(body, s.page.path, anchors)
@@ -103,6 +118,43 @@ def assemble(data: EngagementData, consultancy: str, plan: Plan, pages: dict[str
         body = _shift_headings(body, s.level)  # the document's title is the only level-1 heading
         out += ["", f'<a id="{s.anchor}"></a>', "", body]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def changes_title(changes: "Changes", lang: Language) -> str:
+    return lang.gettext("Changes since %(revision)s") % {"revision": changes.since.asked}
+
+
+def changes_section(changes: "Changes", lang: Language, anchors: dict[str, str], eid: str) -> str:
+    """The "Changes since" section: documents added, changed or removed, parts of the plan changed, new action items."""
+    from .targets import get_engine
+
+    text, _ = get_engine("export").escaper.text, lang.gettext
+    since = changes.since
+    out = [f"## {text(changes_title(changes, lang))}", "",
+           text(_("Compared with commit %(commit)s of %(date)s.") % {"commit": since.commit[:10], "date": lang.date(since.day)})]
+    if changes.empty:
+        return "\n".join(out + ["", text(_("Nothing in this handover changed since then."))])
+    for kind, folder, title in (("runbook", "runbooks", _("Runbooks")), ("incident", "postmortems", _("Post-mortems"))):
+        rows = [(_("added"), ident, name) for ident, name in changes.added[kind]]
+        rows += [(_("changed"), ident, name) for ident, name in changes.changed[kind]]
+        rows += [(_("removed"), None, name) for _ident, name in changes.removed[kind]]
+        if rows:
+            out += ["", "### " + text(title), "", "| " + text(_("Change")) + " | " + text(_("Document")) + " |", "| --- | --- |"]
+            for what, ident, name in rows:
+                anchor = anchors.get(f"engagements/{eid}/{folder}/{ident}.md") if ident else None
+                out.append(f"| {text(what)} | {f'[{text(name)}](#{anchor})' if anchor else text(name)} |")
+    if changes.parts:
+        out += ["", "### " + text(_("Operate plan, terms and handover")), "", text(_("These parts were changed:")), ""]
+        out += [f"- {text(_(part))}" for part in changes.parts]
+    if changes.actions:
+        header = [text(_("Action")), text(_("Owner")), text(_("Due")), text(_("From"))]
+        out += ["", "### " + text(_("New action items")), "", "| " + " | ".join(header) + " |", "| --- | --- | --- | --- |"]
+        for iid, item in changes.actions:
+            anchor = anchors.get(f"engagements/{eid}/postmortems/{iid}.md")
+            due = lang.date(item.due) if item.due else "—"
+            out.append(f"| {get_engine('export').escaper.inline(item.do)} | {text(item.owner)} | {text(due)} | "
+                       f"{f'[{text(iid)}](#{anchor})' if anchor else text(iid)} |")
+    return "\n".join(out)
 
 
 def _rewrite_links(markdown: str, page_path: str, anchors: dict[str, str]) -> str:
@@ -163,13 +215,25 @@ def handover_css(templates_dirs: list[Path]) -> str:
 
 
 def export_handover(project: Project, engagement: str, fmt: str, options: BuildOptions, paper: str = "a4",
-                    chromium: str | None = None, progress: Callable[[str], None] = lambda line: None) -> bytes:
-    """One engagement's handover document as Markdown, HTML or PDF bytes."""
+                    chromium: str | None = None, progress: Callable[[str], None] = lambda line: None,
+                    since: str | None = None) -> bytes:
+    """One engagement's handover document as Markdown, HTML or PDF bytes; with `since` (a git revision, a date or
+    `last-acceptance`), what changed since then comes first."""
+    from .audience import engagement_for
+
     options = replace(options, engagement=engagement)
     made = render_site(project, "export", options)
     data = read_content(project, only={engagement}).content.engagements[engagement]
+    changes = None
+    if since is not None:
+        from .history import changes_since, resolve
+
+        found = resolve(project.root, since, data)
+        progress(f"export: comparing with {found.commit[:10]} ({found.day.isoformat()})")
+        folder = project.content_dir / "engagements" / engagement
+        changes = changes_since(project.root, folder, found, data, engagement_for(data, options.audience))
     lang = language(made.parts[engagement].language)
-    markdown = assemble(data, made.site.consultancy.name, made.plan, made.files, made.parts[engagement].as_of, lang)
+    markdown = assemble(data, made.site.consultancy.name, made.plan, made.files, made.parts[engagement].as_of, lang, changes)
     if fmt == "md":
         return markdown.encode("utf-8")
     from .chromium import find_chromium, print_pdf, render_mermaid

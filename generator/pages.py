@@ -126,7 +126,8 @@ def plan_engagement(data: EngagementData, position: int, lang: Language) -> Plan
     for kind in kinds_in("engagement"):
         if kind.page_template:
             plan.extend(plan_documents(kind, data, base, ctx, tags, lang))
-    plan.pages.append(Page(f"{base}/terms.md", "engagement/terms.md.j2", lang.gettext("Engagement terms"), 5, ctx, None, tags))
+    plan.pages.append(Page(f"{base}/handover.md", "engagement/handover.md.j2", lang.gettext("Handover"), 5, ctx, None, tags))
+    plan.pages.append(Page(f"{base}/terms.md", "engagement/terms.md.j2", lang.gettext("Engagement terms"), 6, ctx, None, tags))
     return plan
 
 

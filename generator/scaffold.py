@@ -225,7 +225,7 @@ def engagement_folders(eid: str) -> list[str]:
 
 
 def new_engagement(scaffold: Scaffold, eid: str, answers: dict, currency: str) -> NewFile:
-    return new_document(scaffold, "engagement", eid, currency=currency, **answers)
+    return new_document(scaffold, "engagement", eid, currency=currency, engagement_id=eid, **answers)
 
 
 def new_runbook(scaffold: Scaffold, data: EngagementData, rid: str, answers: dict) -> NewFile:

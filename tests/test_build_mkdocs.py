@@ -22,6 +22,7 @@ PAGE_KINDS = [
     "engagements/kestrel-shop/index.md",
     "engagements/kestrel-shop/operate.md",
     "engagements/kestrel-shop/terms.md",
+    "engagements/kestrel-shop/handover.md",
     "engagements/kestrel-shop/runbooks/index.md",
     "engagements/kestrel-shop/runbooks/checkout-errors.md",
     "engagements/kestrel-shop/postmortems/index.md",

@@ -34,7 +34,12 @@ def test_markdown_handover_is_golden(update_golden: bool) -> None:
 def test_markdown_handover_order_and_links() -> None:
     text = example_export("md").decode()
     headings = re.findall(r"^## (.+)$", text, re.M)
-    assert headings == ["Contents", "Overview", "Operate plan", "Runbooks", "Post-mortems", "Engagement terms"]
+    assert headings == ["Contents", "Overview", "Operate plan", "Runbooks", "Post-mortems", "Handover", "Engagement terms"]
+    title_page = text[:text.index("</div>")]
+    assert "| Accepted | version 1.1 on September 15, 2026 by Miriam Albers (CTO) |" in title_page
+    for section in ("Responsibilities", "Maintenance windows", "Backups and restores", "Known issues", "Access",
+                    "Out of scope", "Knowledge transfer", "Acceptance"):  # the handover's sections, before the terms
+        assert text.index(f"### {section}\n") < text.index("## Engagement terms")
     targets = set(re.findall(r"\]\(#([a-z0-9-]+)\)", text))
     anchors = set(re.findall(r'<a id="([a-z0-9-]+)"></a>', text))
     assert targets and targets <= anchors, targets - anchors

@@ -29,6 +29,7 @@ GOLDEN_PAGES = [
     "engagements/kestrel-shop/operate.md",
     "engagements/kestrel-shop/postmortems/2026-07-19-order-export-stall.md",
     "engagements/kestrel-shop/terms.md",
+    "engagements/kestrel-shop/handover.md",
 ]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import content_option, count, fail, library_errors
+from .common import as_of_option, content_option, count, fail, library_errors
 
 FORMATS = ("text", "json", "github")
 
@@ -19,7 +19,10 @@ FORMATS = ("text", "json", "github")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="'text' for people; 'json' an array of problems on stdout (path, line, column, message, hint, "
                    "severity); 'github' workflow commands, so problems show on the lines of a pull request.")
-def check(content: str, strict: bool, fmt: str) -> None:
+@click.option("--handover", "handover", default=None, metavar="ID",
+              help="Also print this engagement's handover checklist; exit 1 if a check does not hold.")
+@as_of_option("The date the handover checklist is computed for. Default: the newest date in the engagement.")
+def check(content: str, strict: bool, fmt: str, handover: str | None, as_of) -> None:
     """Validate every content file and the references between them.
 
     Prints every problem as FILE:LINE:COLUMN: message, with a hint, and exits 1
@@ -32,6 +35,8 @@ def check(content: str, strict: bool, fmt: str) -> None:
       opsdocs check --strict --content ~/northwind-docs/content
 
       opsdocs check --format github       # in a GitHub Actions job
+
+      opsdocs check --handover kestrel-shop   # is the handover complete?
     """
     from ..pipeline import read_content
     from ..project import Project
@@ -65,6 +70,32 @@ def check(content: str, strict: bool, fmt: str) -> None:
     click.echo(f"ok: {', '.join(parts)}")
     for path, todos in drafts.items():
         click.echo(f"  draft: {path} ({count(todos, 'TODO')} left)")
+    if handover is not None:
+        _handover(c, handover, as_of.date() if as_of else None)
+
+
+def _handover(content, eid: str, as_of) -> None:
+    """The handover checklist of one engagement, one line per check; exit 1 unless every check holds."""
+    from ..audience import engagement_for
+    from ..compute import engagement_insights, engagement_newest_date
+    from ..errors import unknown_engagement
+    from ..project import EPOCH
+
+    if eid not in content.engagements:
+        fail(unknown_engagement(eid, sorted(content.engagements)))
+    data = content.engagements[eid]
+    as_of = as_of or engagement_newest_date(data) or EPOCH
+    data = engagement_for(data, "client")  # what the client receives: internal items do not count
+    checklist = engagement_insights(data, as_of, content.site.currency).checklist
+    click.echo(f"{eid}: handover {checklist.done} of {len(checklist.checks)} checks hold "
+               f"({checklist.share:.0%}), as of {as_of.isoformat()}")
+    for c in checklist.checks:
+        missing = "; ".join(name + (f" ({when.isoformat() if when else 'never'})" if not isinstance(when, str) else "")
+                            for name, when in c.missing)
+        click.echo(f"  {'ok' if c.ok else 'MISSING':<8} {c.text}" + (f": {missing}" if missing else ""))
+    if not checklist.complete:
+        click.echo(f"handover incomplete: {count(len(checklist.checks) - checklist.done, 'check')} missing", err=True)
+        sys.exit(1)
 
 
 def _report_machine(found, fmt: str) -> None:

@@ -157,8 +157,11 @@ def serve(content: str, port: int, engagement: str | None, audience: str, templa
 @content_option
 @templates_option
 @language_option("The document's language (default: the engagement's, else site.yaml's).")
+@click.option("--since", default=None, metavar="REV",
+              help="Add what changed since REV: a git revision or tag, a date (YYYY-MM-DD: that day's last commit), "
+                   "or 'last-acceptance' (the day of the latest acceptance). Needs git and the content in a repository.")
 def export(engagement_id: str, fmt: str, out: str | None, paper: str, audience: str, as_of, chromium: str | None, content: str,
-           templates: str | None, language: str | None) -> None:
+           templates: str | None, language: str | None, since: str | None) -> None:
     """Write one engagement's handover as a single document.
 
     A title page, a table of contents, then the overview, the operate plan,
@@ -174,6 +177,8 @@ def export(engagement_id: str, fmt: str, out: str | None, paper: str, audience: 
       opsdocs export kestrel-shop --format html --out handover.html --paper letter
 
       opsdocs export kestrel-shop --language fr-CH --out remise-kestrel.pdf
+
+      opsdocs export kestrel-shop --since last-acceptance    # the quarterly handover: what changed
     """
     from ..export import export_handover
     from ..project import Project
@@ -183,7 +188,8 @@ def export(engagement_id: str, fmt: str, out: str | None, paper: str, audience: 
     options = BuildOptions(audience=audience, as_of=as_of.date() if as_of else None, templates=Path(templates) if templates else None,
                            language=language)
     try:
-        data = export_handover(Project.at(content), engagement_id, fmt, options, paper, chromium, lambda line: click.echo(line, err=True))
+        data = export_handover(Project.at(content), engagement_id, fmt, options, paper, chromium, lambda line: click.echo(line, err=True),
+                               since)
         write_new_files(target.parent, {target.name: data}, force=True)
     except library_errors() as exc:
         fail(exc)

@@ -100,6 +100,10 @@ def check_engagement(data: EngagementData) -> Iterator[Problem]:
         if _missing(item.incident, known["incident"]):
             yield _unknown(doc, ("operate", "improve", "backlog", i, "incident"), "incident", item.incident, known["incident"])
 
+    for i, backup in enumerate(e.handover.backups if e.handover else []):
+        if _missing(backup.runbook, known["runbook"]):
+            yield _unknown(doc, ("handover", "backups", i, "runbook"), "runbook", backup.runbook, known["runbook"])  # type: ignore[arg-type]
+
     yield from check_terms(doc, e, known["severity"])
     yield from check_runbooks(data, known["alert"])
     for iid, incident in data.incidents.items():

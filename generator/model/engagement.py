@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..i18n import N_
+from .handover import Handover
 from .types import (
     Count,
     Date,
@@ -240,3 +241,5 @@ class Engagement(Model):
     internal_notes: Markdown | None = Field(None, description="never shown in a client build")
     operate: Operate
     terms: Terms
+    handover: Handover | None = Field(None, description="what the client's operations team receives: RACI, maintenance, "
+                                                        "backups, known issues, access, scope, sessions, acceptance")

@@ -194,7 +194,7 @@ def _str_schema(pattern: str | None = None, description: str | None = None, also
 
 
 # Text is text to `check` whatever it looks like (2024, 30, yes); an editor's parser reads some as numbers or booleans.
-_TEXT_SCHEMA = {"anyOf": [{"type": "string", "pattern": "\\S", "not": {"pattern": "[\\x00-\\x08\\x0b-\\x1f\\x7f]"}},
+TEXT_SCHEMA = {"anyOf": [{"type": "string", "pattern": "\\S", "not": {"pattern": "[\\x00-\\x08\\x0b-\\x1f\\x7f]"}},
                           {"type": "number"}, {"type": "boolean"}]}
 _PERCENT_TEXT = r"^ *\+?(100(\.0*)?|0*[1-9][0-9]?(\.[0-9]*)?|0*\.[0-9]*[1-9][0-9]*) *%? *$"
 _TIME_OF_DAY = r"^([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
@@ -206,10 +206,10 @@ def _timezone_schema() -> WithJsonSchema:
     return WithJsonSchema({"type": "string", "enum": sorted(time_zones()), "description": "an IANA time zone such as Europe/Berlin"})
 
 
-Text = Annotated[str, BeforeValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
-Markdown = Annotated[str, BeforeValidator(_text), AfterValidator(MarkdownText), WithJsonSchema({**_TEXT_SCHEMA, "description": "Markdown"})]
+Text = Annotated[str, BeforeValidator(_text), WithJsonSchema(TEXT_SCHEMA)]
+Markdown = Annotated[str, BeforeValidator(_text), AfterValidator(MarkdownText), WithJsonSchema({**TEXT_SCHEMA, "description": "Markdown"})]
 Inline = Annotated[str, BeforeValidator(_text), AfterValidator(InlineText),
-                   WithJsonSchema({**_TEXT_SCHEMA, "description": "a line of text: `code`, *emphasis* and [links](...) allowed"})]
+                   WithJsonSchema({**TEXT_SCHEMA, "description": "a line of text: `code`, *emphasis* and [links](...) allowed"})]
 _ALERT_NAME = r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$"
 
 

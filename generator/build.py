@@ -65,7 +65,7 @@ def open_memo(project: Project, name: str, options: BuildOptions, out_dir: Path)
     tiers = project.template_tiers(options.templates)
     mermaid = project.mermaid_js()
     key = memo_key(
-        name, options.audience, options.as_of, options.engagement, options.label, options.tags, options.language,
+        name, options.audience, options.as_of, options.engagement, options.label, options.tags, options.language, options.split,
         digest_tree(tiers), digest_tree([project.content_dir / "site.yaml", project.content_dir / "handbook"]), digest_tree([LOCALE_DIR]),
         (mermaid.stat().st_size, mermaid.stat().st_mtime_ns) if mermaid else None,
     )
@@ -102,7 +102,8 @@ def build_target(project: Project, name: str, options: BuildOptions, progress: C
     for eid in made.stale:
         memo.remember(eid, made.parts[eid])
     changes = diff(made, memo)
-    written = commit(project, name, made, changes, memo, out_dir, site_dir, progress)
+    split = options.split or made.site.sites == "per-engagement"
+    written = commit(project, name, made, changes, memo, out_dir, site_dir, progress, split=split, audience=options.audience)
     memo.save(changes.outputs)
     removed = f", removed {len(changes.removed)}" if changes.removed else ""
     progress(f"{name}: wrote {written} files{removed} in {project.rel(out_dir)}/")
@@ -111,19 +112,25 @@ def build_target(project: Project, name: str, options: BuildOptions, progress: C
 
 
 def commit(project: Project, name: str, made: SiteRender, changes: Diff, memo: Memo, out_dir: Path, site_dir: Path | None,
-           progress: Callable[[str], None]) -> int:
-    """Write the new tree (and build its HTML); returns how many files were written."""
+           progress: Callable[[str], None], split: bool = False, audience: str = "client") -> int:
+    """Write the new tree (and build its HTML: one site, or with `split` one per engagement where the engine can);
+    returns how many files were written."""
     from .targets import get_engine
 
-    build_html = get_engine(name).html
-    if site_dir is not None and build_html is not None:
+    engine = get_engine(name)
+    if site_dir is not None and engine.html is not None:
         with Staging(out_dir) as docs:
             if memo.incremental:
                 docs.link_from(out_dir, keep=changes.kept)
             docs.write(made.files)
             with Staging(site_dir) as site:
                 progress(f"{name}: building HTML into {project.rel(site_dir)}/")
-                build_html(project, docs.path, site.path, made.plan, made.site, progress)
+                if split and engine.split_html is not None:
+                    previous = site_dir if memo.incremental and site_dir.is_dir() else None
+                    engine.split_html(project, docs.path, site.path, made, previous, set(changes.changed) | set(changes.removed),
+                                      audience, progress)
+                else:
+                    engine.html(project, docs.path, site.path, made.plan, made.site, progress)
                 follow_umask(site.path)
                 memo.forget()
                 docs.commit()

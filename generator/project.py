@@ -85,3 +85,4 @@ class BuildOptions:
     label: str | None = None  # the docs tree's label in a host site's navigation (default: the site title)
     tags: bool = False  # Docusaurus: write tags into front matter, under 'ops/' so they stay apart from the host's
     language: str | None = None  # every page in this language (default: each engagement's, else the site's)
+    split: bool = False  # MkDocs: one site per engagement under engagements/<id>/ (also: `sites: per-engagement`)

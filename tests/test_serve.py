@@ -52,7 +52,8 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 @pytest.mark.engine
-def test_serve_follows_edits_and_survives_a_bad_one(tmp_path: Path) -> None:
+@pytest.mark.parametrize("split", [False, True], ids=["one site", "split"])
+def test_serve_follows_edits_and_survives_a_bad_one(tmp_path: Path, split: bool) -> None:
     shutil.copytree(EXAMPLE, tmp_path / "content")
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     port = free_port()
@@ -60,7 +61,7 @@ def test_serve_follows_edits_and_survives_a_bad_one(tmp_path: Path) -> None:
     log = tmp_path / "serve.log"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
     with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port)],
+        process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port), *(["--split"] if split else [])],
                                    cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         assert wait_for(lambda: fetch(url) is not None, 90) is not None, log.read_text()
@@ -69,6 +70,8 @@ def test_serve_follows_edits_and_survives_a_bad_one(tmp_path: Path) -> None:
         edit(incident, "Checkout failed for **all users", "A brand new first sentence. Checkout failed for **all users")
         took = wait_for(lambda: "A brand new first sentence." in (fetch(url) or ""), 3.0)
         assert took is not None, "the edit did not show within 3 seconds:\n" + log.read_text()
+        if split:  # the engagement's own site was rebuilt, the root was not
+            assert "building 1 of 1 engagement sites, the root kept" in log.read_text()
 
         edit(incident, "status: complete", "status: finished")
         reported = wait_for(lambda: f"{INCIDENT}:4:9: 'finished' is not allowed" in log.read_text(), 10)

@@ -64,8 +64,10 @@ def _targets(target: str) -> tuple[str, ...]:
               help="Docusaurus: the tree's label in the host site's sidebar and breadcrumbs (default: the site title).")
 @click.option("--tags", is_flag=True, help="Docusaurus: tag pages (client, runbook, severity), under 'ops/' apart from the host's tags.")
 @language_option("Write every page in this language (default: each engagement's language, else site.yaml's).")
+@click.option("--split", is_flag=True, help="MkDocs: one site per engagement under engagements/ID/, rebuilt only when its pages "
+              "change (also: 'sites: per-engagement' in site.yaml).")
 def build(content: str, target: str, out: str | None, site_dir: str | None, no_html: bool, engagement: str | None,
-          templates: str | None, as_of, audience: str, label: str | None, tags: bool, language: str | None) -> None:
+          templates: str | None, as_of, audience: str, label: str | None, tags: bool, language: str | None, split: bool) -> None:
     """Render the content into a docs tree and build the site.
 
     For MkDocs: Markdown into docs/, then the real MkDocs build (strict) into
@@ -85,6 +87,8 @@ def build(content: str, target: str, out: str | None, site_dir: str | None, no_h
       opsdocs build --engagement kestrel-shop --site-dir site-kestrel
 
       opsdocs build --language de --site-dir site-de
+
+      opsdocs build --split                  # one site per engagement: an edit rebuilds one small site
     """
     from ..build import build_site
     from ..project import Project
@@ -101,6 +105,7 @@ def build(content: str, target: str, out: str | None, site_dir: str | None, no_h
         label=label,
         tags=tags,
         language=language,
+        split=split,
     )
     try:
         project = Project.at(content)
@@ -119,7 +124,9 @@ def build(content: str, target: str, out: str | None, site_dir: str | None, no_h
 @audience_option("internal")
 @templates_option
 @language_option("Preview every page in this language (default: each engagement's, else site.yaml's).")
-def serve(content: str, port: int, engagement: str | None, audience: str, templates: str | None, language: str | None) -> None:
+@click.option("--split", is_flag=True, help="One site per engagement, as 'build --split': a saved edit rebuilds one small site.")
+def serve(content: str, port: int, engagement: str | None, audience: str, templates: str | None, language: str | None,
+          split: bool) -> None:
     """Preview the site while you write: serve it on 127.0.0.1 and rebuild on every change.
 
     Watches the content, templates/ and mkdocs.yml; the browser reloads by
@@ -136,7 +143,8 @@ def serve(content: str, port: int, engagement: str | None, audience: str, templa
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("serve: %(message)s"))
     logging.getLogger("mkdocs.livereload").addHandler(handler)
-    options = BuildOptions(engagement=engagement, audience=audience, templates=Path(templates) if templates else None, language=language)
+    options = BuildOptions(engagement=engagement, audience=audience, templates=Path(templates) if templates else None, language=language,
+                           split=split)
     try:
         run(Project.at(content), options, "127.0.0.1", port, lambda line: click.echo(line, err=True))
     except library_errors() as exc:  # the first build failed: nothing to serve yet

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from .types import Count, Duration, Email, Item, LanguageTag, Markdown, Model, Money, Text, Url
@@ -26,6 +28,8 @@ class Site(Model):
     consultancy: Consultancy
     site: SiteInfo
     currency: Text = Field(description="the default currency of engagements, e.g. EUR")
+    sites: Literal["one", "per-engagement"] = Field(
+        "one", description="per-engagement: MkDocs builds one site per engagement under engagements/<id>/ (as build --split)")
 
 
 class PhaseStep(Model):

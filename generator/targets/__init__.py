@@ -48,6 +48,9 @@ class Engine:
     locate: Callable[["Project"], tuple[Path, Path]] | None = None
     # What the site the output lands in still needs, as warnings (a host's missing mermaid theme).
     host_warnings: Callable[[Path], list[str]] = field(default=lambda out_dir: [])
+    # HTML as one site per engagement (`build --split`): (project, docs folder, site folder, the rendered site,
+    # the last build's site or None, the docs files changed since, audience, progress) → sites built.
+    split_html: Callable[..., int] | None = None
 
     @property
     def template_folders(self) -> tuple[str, ...]:

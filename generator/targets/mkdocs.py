@@ -21,6 +21,7 @@ from ..pages import Page, Plan
 from ..project import BuildOptions, Project
 from . import Engine, front_matter, register, render_pages
 from .mkdocs_settings import for_build, read_settings
+from .mkdocs_split import build_split
 
 # Zensical, Material's successor, reads docs/templates/ as theme templates, not pages; the
 # handbook's templates live elsewhere in a MkDocs tree, and links to them follow.
@@ -114,21 +115,30 @@ class _Collect(logging.Handler):
 
 def build_html(project: Project, docs_dir: Path, site_dir: Path, plan: Plan, site: Site, progress: Callable[[str], None]) -> None:
     """Run the real MkDocs build with the user's mkdocs.yml and what opsdocs' pages need; any warning fails it."""
-    config_file = project.mkdocs_config
+    settings = user_settings(project)
+    overrides, added = for_build(settings, nav_of(relocate_plan(plan)), site.site.title, site.site.url, plan.language)
+    if added:
+        progress(f"mkdocs: added for this build what opsdocs' pages need and {settings.path.name} does not set: {', '.join(added)}")
+    if settings.theme != "material":
+        progress(f"mkdocs: warning: opsdocs' pages are made for the Material theme; with '{settings.theme}' admonitions and "
+                 "tables take that theme's plain style, and diagrams are drawn only if the theme runs mermaid")
+    run_mkdocs(settings.path, docs_dir, site_dir, overrides)
+
+
+def user_settings(project: Project):
+    """The project's mkdocs.yml, read as MkDocs reads it; an error if there is none."""
+    if not project.mkdocs_config.is_file():
+        raise OpsdocsError(f"{project.rel(project.mkdocs_config)} is missing", "run 'opsdocs init' to get one, or pass --no-html")
+    return read_settings(project.mkdocs_config)
+
+
+def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, overrides: dict[str, Any]) -> None:
+    """One MkDocs build of `docs_dir` into `site_dir` with the user's config and `overrides`; a warning fails it."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # the end-of-life banner is not ours to print
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    if not config_file.is_file():
-        raise OpsdocsError(f"{project.rel(config_file)} is missing", "run 'opsdocs init' to get one, or pass --no-html")
-    settings = read_settings(config_file)
-    overrides, added = for_build(settings, nav_of(relocate_plan(plan)), site.site.title, site.site.url, plan.language)
-    if added:
-        progress(f"mkdocs: added for this build what opsdocs' pages need and {config_file.name} does not set: {', '.join(added)}")
-    if settings.theme != "material":
-        progress(f"mkdocs: warning: opsdocs' pages are made for the Material theme; with '{settings.theme}' admonitions and "
-                 "tables take that theme's plain style, and diagrams are drawn only if the theme runs mermaid")
     collect = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
@@ -160,4 +170,5 @@ ENGINE = register(Engine(
     assets=mermaid_asset,
     html=build_html,
     locate=locate,
+    split_html=build_split,
 ))

@@ -8,6 +8,7 @@ stylesheet), merged into the user's lists for the build, never written back.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,7 +145,7 @@ def _without(nav: Any, mentioned: set[str]) -> Any:
 
 def for_build(settings: Settings, nav: list[Any], title: str, url: str | None, language: str = "en") -> tuple[dict[str, Any], list[str]]:
     """The overrides for one build (besides the folders), and what opsdocs added that the user had not set."""
-    values, added = settings.values, []
+    values, added = copy.deepcopy(settings.values), []  # MkDocs consumes the mappings it is given: each build its own
     overrides: dict[str, Any] = {
         "markdown_extensions": _extensions(values, added),
         "extra_javascript": _listed(values, "extra_javascript", MERMAID_JS, added),

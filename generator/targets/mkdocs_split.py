@@ -1,0 +1,263 @@
+"""Targets: a MkDocs site as one site per engagement (`build --split`, or `sites: per-engagement` in site.yaml).
+
+The root site holds the handbook, the home page and the portfolio; each engagement is a MkDocs site of its own
+under `engagements/<id>/`, built with the same mkdocs.yml. So an edit rebuilds one small site, the sites build
+in parallel, and a client's site, search index and sitemap hold that client alone.
+
+Links across the boundary are written as URLs relative to the page (MkDocs checks only links between the pages
+of one build, so opsdocs checks these itself: a link to a page no site has fails the build). Each engagement
+site's navigation starts with the way back to the home page and the portfolio, and it uses the root's copy of
+mermaid and of opsdocs' stylesheet. For an internal build the root's search index also holds every
+engagement's pages, so the consultancy searches its whole portfolio from the home page.
+
+An incremental build rebuilds the engagement sites whose Markdown changed, and the root only when its own pages
+changed; everything else is taken from the last build as hard links. The whole site is staged and swapped in at
+once, as for a single site.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import OpsdocsError
+
+_LINK = re.compile(r"(\]\()(?![a-z][a-z0-9+.-]*:|#|/)([^)\s]+?)(#[^)\s]*)?(\))")
+BASE = "engagements/"
+ROOT_JOB = ""  # the root site among the build jobs: built alongside the engagements' sites
+
+
+def home(eid: str) -> str:
+    return f"{BASE}{eid}/"
+
+
+def url_of(path: str, directory_urls: bool) -> str:
+    """The URL (relative to the site's root) of a docs file: `a/b.md` → `a/b/`, `a/index.md` → `a/`."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5] if directory_urls else stem + ".html"
+    return stem + "/" if directory_urls else stem + ".html"
+
+
+def relative_url(target: str, page: str, directory_urls: bool) -> str:
+    """`target` (a URL from the site's root) as a link written on the page at `page` (a docs path)."""
+    here = url_of(page, directory_urls)
+    folder = here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)  # the folder the page is served from
+    rel = posixpath.relpath(target or ".", folder or ".")
+    if rel == ".":
+        return "./"
+    return rel + "/" if target.endswith("/") or not target else rel
+
+
+def rewrite_links(text: str, page: str, inside: Callable[[str], bool], files: set[str], directory_urls: bool) -> str:
+    """Links from `page` (a full-tree docs path) to files outside its own site, as relative URLs; an error for a
+    link to a file that no site has."""
+
+    def fix(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), match.group(2)))
+        if inside(target) and (target in files or not target.endswith(".md")):
+            return match.group(0)
+        if target not in files:
+            raise OpsdocsError(f"{page}: a link to {match.group(2)}, which no page or file of the site is",
+                               "fix the link in the content or template it comes from")
+        return f"{match.group(1)}{relative_url(url_of(target, directory_urls), page, directory_urls)}{match.group(3) or ''}{match.group(4)}"
+
+    return _LINK.sub(fix, text)
+
+
+def stage_docs(source: Path, target: Path, files: list[str], strip: str, inside: Callable[[str], bool], every: set[str],
+               directory_urls: bool) -> None:
+    """One site's docs folder: its files from the full tree (`strip` taken off their paths), pages with their links
+    across the boundary rewritten, other files hard-linked."""
+    for rel in files:
+        out = target / rel[len(strip):]
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if rel.endswith(".md"):
+            text = (source / rel).read_text(encoding="utf-8")
+            out.write_text(rewrite_links(text, rel, inside, every, directory_urls), encoding="utf-8")
+        else:
+            _link(source / rel, out)
+
+
+def _link(old: Path, new: Path) -> None:
+    new.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(old, new)
+    except OSError:
+        shutil.copy2(old, new)
+
+
+def link_tree(source: Path, target: Path, keep: Callable[[str], bool]) -> None:
+    """Every file under `source` that `keep` accepts, hard-linked to the same place under `target`."""
+    for dirpath, _, filenames in os.walk(source):
+        for name in filenames:
+            rel = Path(dirpath, name).relative_to(source).as_posix()
+            if keep(rel):
+                _link(Path(dirpath, name), target / rel)
+
+
+def move_into(built: Path, target: Path) -> None:
+    """A finished build's files moved into the staged site."""
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(built.iterdir()):
+        os.rename(entry, target / entry.name)
+
+
+def merge_search(site: Path, ids: list[str]) -> None:
+    """The root's search index with every engagement site's pages added, their locations under `engagements/<id>/`."""
+    index_path = site / "search" / "search_index.json"
+    if not index_path.is_file():
+        return
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    prefixes = tuple(home(eid) for eid in ids)
+    docs = [doc for doc in index["docs"] if not doc["location"].startswith(prefixes)]  # the root's own pages
+    for eid in ids:
+        sub = site / home(eid) / "search" / "search_index.json"
+        if sub.is_file():
+            docs += [{**doc, "location": home(eid) + doc["location"]} for doc in json.loads(sub.read_text(encoding="utf-8"))["docs"]]
+    index["docs"] = docs
+    index_path.unlink()  # it may be a hard link to the last build's file: write a new one
+    index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def scratch(near: Path) -> Path:
+    return Path(tempfile.mkdtemp(prefix=".opsdocs-split-", dir=near.parent))
+
+
+def across_sites(overrides: dict[str, Any], settings_values: dict[str, Any], directory_urls: bool) -> dict[str, Any]:
+    """Both kinds of site link to pages of the other by URL, which MkDocs cannot see: such links are not MkDocs
+    warnings (opsdocs checked every Markdown link to a page, in a site and across, when it staged the docs). Without
+    directory URLs they end in `.html`, which MkDocs looks for among the pages: then that check is opsdocs' alone.
+    The user's other validation settings stay."""
+    validation = dict(settings_values.get("validation") or {})
+    validation["nav"] = {**(validation.get("nav") or {}), "not_found": "info"}
+    links = {**(validation.get("links") or {}), "unrecognized_links": "info"}
+    validation["links"] = links if directory_urls else {**links, "not_found": "info"}
+    return {**overrides, "validation": validation}
+
+
+def sub_site_overrides(overrides: dict[str, Any], eid: str, site_url: str | None) -> dict[str, Any]:
+    """What an engagement's site changes in the root's build settings: assets from the root, search alone among
+    the plugins (the user's plugins are the root site's business), and its own URL."""
+    changed = dict(overrides)
+    for key in ("extra_javascript", "extra_css"):
+        changed[key] = [_up(item) for item in overrides.get(key) or []]
+    changed["plugins"] = ["search"]
+    if site_url:
+        changed["site_url"] = site_url.rstrip("/") + "/" + home(eid)
+    return changed
+
+
+def _up(item: Any) -> Any:
+    """An asset path of the root site, as an engagement site two levels down reaches it."""
+    path = item.get("path") if isinstance(item, dict) else item
+    if not isinstance(path, str) or re.match(r"^([a-z][a-z0-9+.-]*:|/)", path):
+        return item
+    moved = "../../" + path
+    return {**item, "path": moved} if isinstance(item, dict) else moved
+
+
+def _owner(path: str) -> str | None:
+    """The engagement whose site a path of the full tree (or of the built site) belongs to; None for the root."""
+    if path.startswith(BASE) and path.count("/") >= 2:
+        return path.split("/")[1]
+    return None
+
+
+def _root_nav(plan, ids: list[str], titles: dict[str, str], directory_urls: bool) -> list[Any]:
+    """The root site's nav: the handbook's, with a link to each engagement's site in the engagements section."""
+    from ..pages import Plan
+    from .mkdocs import nav_of, relocate_plan
+
+    root = Plan([p for p in plan.pages if _owner(p.path) is None],
+                {k: f for k, f in plan.folders.items() if _owner(k + "/") is None})
+    nav = nav_of(relocate_plan(root))
+    links = [{titles[eid]: url_of(home(eid) + "index.md", directory_urls)} for eid in ids]
+    for entry in nav:
+        if isinstance(entry, dict):
+            (label, children), = entry.items()
+            if isinstance(children, list) and f"{BASE}index.md" in children:
+                entry[label] = children + links
+                return nav
+    return nav + links
+
+
+def _sub_nav(part, eid: str, lang, directory_urls: bool) -> list[Any]:
+    """An engagement site's nav: back to the home page and the portfolio, then its own pages."""
+    from dataclasses import replace
+
+    from ..pages import Plan
+    from .mkdocs import nav_of
+
+    cut = len(home(eid))
+    pages = [replace(p, path=p.path[cut:]) for p in part.plan.pages]
+    folders = {k[cut:]: replace(f, path=f.path[cut:]) for k, f in part.plan.folders.items() if k.startswith(home(eid))}
+    back = [{lang.gettext("Home"): "../../" if directory_urls else "../../index.html"},
+            {lang.gettext("Portfolio"): "../" if directory_urls else "../index.html"}]
+    return back + nav_of(Plan(pages, folders))
+
+
+def build_split(project, docs_dir: Path, site_dir: Path, made, previous: Path | None, changed: set[str], audience: str,
+                progress: Callable[[str], None]) -> int:
+    """Build the root site and each engagement's into `site_dir` (a staging folder); `previous` is the last build's
+    site for an incremental build, `changed` the docs files that changed since. Returns the sites built."""
+    from ..cache import files_under
+    from ..i18n import language
+    from ..parallel import parallel_map
+    from ..write import MARKER
+    from .mkdocs import run_mkdocs, user_settings
+    from .mkdocs_settings import for_build
+
+    settings = user_settings(project)
+    directory_urls = settings.values.get("use_directory_urls", True) is not False
+    every = files_under(docs_dir) - {MARKER}
+    ids = sorted(made.parts, key=lambda eid: (made.parts[eid].plan.folders[home(eid)[:-1]].position, eid))
+    stale = {_owner(path) for path in changed}
+    to_build = [eid for eid in ids if previous is None or eid in stale or not (previous / home(eid)).is_dir()]
+    build_root = previous is None or None in stale
+    title, url = made.site.site.title, made.site.site.url
+    work = scratch(site_dir)
+
+    def build_one(job: str) -> None:
+        if job == ROOT_JOB:
+            nav = _root_nav(made.plan, ids, {eid: made.parts[eid].summary.title for eid in ids}, directory_urls)
+            stage_docs(docs_dir, work / "root-docs", sorted(p for p in every if _owner(p) is None), "",
+                       lambda t: _owner(t) is None, every, directory_urls)
+            overrides = across_sites(for_build(settings, nav, title, url, made.language)[0], settings.values, directory_urls)
+            run_mkdocs(settings.path, work / "root-docs", work / "root", overrides)
+            return
+        part, mine = made.parts[job], home(job)
+        lang = language(part.language)
+        stage_docs(docs_dir, work / "docs" / job, sorted(p for p in every if p.startswith(mine)), mine,
+                   lambda t: t.startswith(mine), every, directory_urls)
+        overrides = for_build(settings, _sub_nav(part, job, lang, directory_urls), title, url, lang.tag)[0]
+        overrides = across_sites(sub_site_overrides(overrides, job, url), settings.values, directory_urls)
+        run_mkdocs(settings.path, work / "docs" / job, work / "sites" / job, overrides)
+
+    try:
+        if to_build:
+            progress(f"mkdocs: building {len(to_build)} of {len(ids)} engagement sites" + ("" if build_root else ", the root kept"))
+        parallel_map(build_one, ([ROOT_JOB] if build_root else []) + to_build, at_least=2)
+        if build_root:
+            move_into(work / "root", site_dir)
+        else:
+            link_tree(previous, site_dir, lambda rel: _owner(rel) is None)  # type: ignore[arg-type]
+        for eid in ids:
+            if eid in to_build:
+                move_into(work / "sites" / eid, site_dir / home(eid))
+            else:
+                link_tree(previous / home(eid), site_dir / home(eid), lambda rel: True)  # type: ignore[operator]
+        if audience == "internal":
+            merge_search(site_dir, ids)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return len(to_build) + (1 if build_root else 0)

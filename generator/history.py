@@ -149,11 +149,11 @@ def changes_since(root: Path, folder: Path, since: Since, data: EngagementData, 
     engagement_now = data.sources[("engagement", "")].data
     found.parts = [title for path, title in PARTS if _at(engagement_now, path) != _at(old.get("engagement.yaml"), path)]
     for iid, incident in sorted(visible.incidents.items()):
-        earlier = _at(before_incident(old, iid), ("action_items",))
+        earlier = _at(_before_incident(old, iid), ("action_items",))
         known = {str(item.get("do")) for item in earlier if isinstance(item, dict)} if isinstance(earlier, list) else set()
         found.actions.extend((iid, item) for item in incident.action_items if str(item.do) not in known)
     return found
 
 
-def before_incident(old: dict[str, object], iid: str) -> object:
+def _before_incident(old: dict[str, object], iid: str) -> object:
     return old.get(f"incidents/{iid}.yaml", old.get(f"incidents/{iid}.yml"))

@@ -255,17 +255,30 @@ def test_split_sites_in_a_browser(internal_split) -> None:
     page.close()
 
 
+def docs_page(docs: Path, path: str) -> Path:
+    """The Markdown page a URL path was built from: `/a/b/` → `a/b.md` or `a/b/index.md`."""
+    rel = path.strip("/")
+    return docs / f"{rel}.md" if rel and (docs / f"{rel}.md").is_file() else docs / rel / "index.md"
+
+
 @pytest.mark.engine
-def test_every_page_of_every_site_loads_without_a_failed_request(internal_split) -> None:
+def test_every_page_of_every_site_loads_and_draws_every_diagram(internal_split) -> None:
+    from tests.browser import count_diagrams
     from tests.test_browser import open_page, pages_of
 
     site, url, browser = internal_split
     paths = pages_of(site)
     assert len(paths) >= 36 and "/engagements/zebrafin-shop/handover/" in paths
+    drawn_in_all = 0
     for path in paths:
         page, problems = open_page(browser, url + path)
+        expected = docs_page(site.parent / "docs", path).read_text(encoding="utf-8").count("```mermaid")
+        if expected:
+            assert count_diagrams(page, expected) == (expected, 0), path
+            drawn_in_all += expected
         page.close()
         assert problems == [], f"{path}: {problems}"
+    assert drawn_in_all == 15  # the phase steps; per client: the O1→O4 loop, escalation, incidents per month, 4 timelines
 
 
 @pytest.mark.parametrize("target, page, directory_urls, link", [

@@ -11,16 +11,17 @@ from .model import EngagementData
 
 FRESH = timedelta(days=180)  # a restore test or a runbook test older than this is due again
 
-# The handover's sections in the order the page and the export show them: the key in engagement.yaml, a title.
+# The handover's parts in the order the page and the export show them: the key in engagement.yaml, and the check
+# that it is there.
 SECTIONS = (
-    ("responsibilities", N_("Responsibilities")),
-    ("maintenance_windows", N_("Maintenance windows")),
-    ("backups", N_("Backups and restores")),
-    ("known_issues", N_("Known issues")),
-    ("access", N_("Access")),
-    ("out_of_scope", N_("Out of scope")),
-    ("knowledge_transfer", N_("Knowledge transfer")),
-    ("acceptance", N_("Acceptance")),
+    ("responsibilities", N_("Responsibilities recorded")),
+    ("maintenance_windows", N_("Maintenance windows recorded")),
+    ("backups", N_("Backups and restores recorded")),
+    ("known_issues", N_("Known issues recorded")),
+    ("access", N_("Access recorded")),
+    ("out_of_scope", N_("Out of scope recorded")),
+    ("knowledge_transfer", N_("Knowledge transfer recorded")),
+    ("acceptance", N_("Acceptance recorded")),
 )
 
 
@@ -66,8 +67,7 @@ def current_version(data: EngagementData) -> str | None:
 def handover_checklist(data: EngagementData, as_of: date, alerts: list, runbooks_untested: list, overdue: list) -> Checklist:
     """Every check of the handover; `alerts`, `runbooks_untested` and `overdue` are the engagement's insights."""
     handover = data.engagement.handover
-    checks = [Check(N_("%(section)s recorded"), bool(handover and getattr(handover, key)), (), (("section", title),))
-              for key, title in SECTIONS]
+    checks = [Check(message, bool(handover and getattr(handover, key))) for key, message in SECTIONS]
     top = [level.id for level in data.engagement.operate.fix.severity_levels[:2]]
     unanswered = tuple((name, "") for name in sorted({a.name for a in alerts if a.severity in top and not (a.runbook or a.runbook_url)}))
     checks.append(Check(N_("Every %(severities)s alert has a runbook"), not unanswered, unanswered,

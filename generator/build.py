@@ -24,6 +24,7 @@ from .cache import Memo, digest_tree, memo_key, memo_path, sha
 from .i18n import LOCALE_DIR
 from .pipeline import SiteRender, render_site
 from .project import BuildOptions, Project
+from .targets.mkdocs_settings import config_files
 from .write import MARKER, Staging, check_output_dir, follow_umask, write_in_place
 
 
@@ -60,6 +61,15 @@ def diff(made: SiteRender, memo: Memo) -> Diff:
     return Diff(changed, kept, removed, outputs)
 
 
+def _version(package: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None
+
+
 def open_memo(project: Project, name: str, options: BuildOptions, out_dir: Path) -> Memo:
     """The memo of one output folder, keyed by everything besides an engagement's own files that its pages depend on."""
     tiers = project.template_tiers(options.templates)
@@ -68,6 +78,8 @@ def open_memo(project: Project, name: str, options: BuildOptions, out_dir: Path)
         name, options.audience, options.as_of, options.engagement, options.label, options.tags, options.language, options.split,
         digest_tree(tiers), digest_tree([project.content_dir / "site.yaml", project.content_dir / "handbook"]), digest_tree([LOCALE_DIR]),
         (mermaid.stat().st_size, mermaid.stat().st_mtime_ns) if mermaid else None,
+        # What the HTML is built with: an engagement's site kept from the last split build must match the new ones.
+        digest_tree(config_files(project.mkdocs_config)), _version("mkdocs"), _version("mkdocs-material"),
     )
     path = memo_path(project.root / ".opsdocs-cache", out_dir, name)
     return Memo.open(path, key, project.content_dir / "engagements", out_dir, MARKER)

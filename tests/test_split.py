@@ -293,3 +293,13 @@ def test_a_url_across_sites_is_relative_to_the_page(target: str, page: str, dire
     from generator.targets.mkdocs_split import relative_url
 
     assert relative_url(target, page, directory_urls) == link
+
+
+def test_a_change_to_mkdocs_yml_rebuilds_every_site(built: Path, tmp_path: Path) -> None:
+    config = built / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("site_name: Northwind Delivery Handbook",
+                                                                 "site_name: Northwind Handbook"), encoding="utf-8")
+    output = build(built)
+    assert "building 2 of 2 engagement sites" in output and "the root kept" not in output
+    assert "Northwind Handbook" in (built / "site/engagements/zebrafin-shop/index.html").read_text(encoding="utf-8")
+    assert without_gzip_dates(tree(built / "site")) == without_gzip_dates(full_split_build(built, tmp_path))

@@ -303,3 +303,25 @@ def test_a_change_to_mkdocs_yml_rebuilds_every_site(built: Path, tmp_path: Path)
     assert "building 2 of 2 engagement sites" in output and "the root kept" not in output
     assert "Northwind Handbook" in (built / "site/engagements/zebrafin-shop/index.html").read_text(encoding="utf-8")
     assert without_gzip_dates(tree(built / "site")) == without_gzip_dates(full_split_build(built, tmp_path))
+
+
+def test_a_rich_user_config_splits_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Their own nav, the blog plugin, URLs as files, an inherited file and `!ENV`: the root keeps all of it, and the
+    engagement sites get none of their nav (its pages are the root's) and a URL under their `site_url`."""
+    from tests.test_mkdocs_config import BASE, BLOG_INDEX, BLOG_POST, RICH
+
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    (tmp_path / "mkdocs.yml").write_text(RICH, encoding="utf-8")
+    (tmp_path / "base.yml").write_text(BASE, encoding="utf-8")
+    for rel, text in {"blog/index.md": BLOG_INDEX, "blog/posts/autumn-sale.md": BLOG_POST}.items():
+        (tmp_path / "content/handbook/pages" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "content/handbook/pages" / rel).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("OPS_SITE_URL", "https://handbook.lighthouse.example/ops/")
+    build(tmp_path)
+    site = tmp_path / "site"
+    assert dead_links(site) == []
+    assert (site / "blog/index.html").is_file()  # the blog plugin ran in the root
+    operate = (site / "engagements/kestrel-shop/operate.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://handbook.lighthouse.example/ops/engagements/kestrel-shop/operate.html"' in operate
+    tabs = re.findall(r'<a href="[^"]*" class="md-tabs__link">\s*(.*?)\s*</a>', operate)
+    assert tabs[:2] == ["Home", "Portfolio"] and "On call" not in tabs and "Blog" not in tabs

@@ -145,15 +145,16 @@ def across_sites(overrides: dict[str, Any], settings_values: dict[str, Any], dir
     return {**overrides, "validation": validation}
 
 
-def sub_site_overrides(overrides: dict[str, Any], eid: str, site_url: str | None) -> dict[str, Any]:
-    """What an engagement's site changes in the root's build settings: assets from the root, search alone among
-    the plugins (the user's plugins are the root site's business), and its own URL."""
-    changed = dict(overrides)
+def sub_site_overrides(overrides: dict[str, Any], eid: str, nav: list[Any], site_url: str | None) -> dict[str, Any]:
+    """What an engagement's site changes in the root's build settings: its own nav (the user's nav lists the root's
+    pages), assets from the root, search alone among the plugins (the user's plugins are the root site's
+    business), and its own URL under the root's (mkdocs.yml's `site_url`, else site.yaml's)."""
+    changed = {**overrides, "nav": nav, "plugins": ["search"]}
     for key in ("extra_javascript", "extra_css"):
         changed[key] = [_up(item) for item in overrides.get(key) or []]
-    changed["plugins"] = ["search"]
-    if site_url:
-        changed["site_url"] = site_url.rstrip("/") + "/" + home(eid)
+    base = overrides.get("site_url") or site_url
+    if base:
+        changed["site_url"] = base.rstrip("/") + "/" + home(eid)
     return changed
 
 
@@ -239,8 +240,9 @@ def build_split(project, docs_dir: Path, site_dir: Path, made, previous: Path | 
         lang = language(part.language)
         stage_docs(docs_dir, work / "docs" / job, sorted(p for p in every if p.startswith(mine)), mine,
                    lambda t: t.startswith(mine), every, directory_urls)
-        overrides = for_build(settings, _sub_nav(part, job, lang, directory_urls), title, url, lang.tag)[0]
-        overrides = across_sites(sub_site_overrides(overrides, job, url), settings.values, directory_urls)
+        overrides = for_build(settings, [], title, url, lang.tag)[0]
+        overrides = sub_site_overrides(overrides, job, _sub_nav(part, job, lang, directory_urls), settings.values.get("site_url") or url)
+        overrides = across_sites(overrides, settings.values, directory_urls)
         run_mkdocs(settings.path, work / "docs" / job, work / "sites" / job, overrides)
 
     try:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -299,20 +299,18 @@ def engagement_insights(data: EngagementData, as_of: date, default_currency: str
 
     months, per_month = incidents_per_month(data)
     slos, views = data.slos, alert_views(data)  # each worked out once: several figures use them
-    ledger, gaps = action_ledger(data, as_of), coverage_gaps(data, as_of, views)
-    overdue = [e for e in ledger if e.overdue_by is not None]
-    return Insights(
+    insights = Insights(
         as_of=as_of,
         incidents={iid: incident_figures(i, data.engagement, slos) for iid, i in sorted(data.incidents.items())},
         budgets=slo_budgets(data, as_of),
-        ledger=ledger,
-        gaps=gaps,
+        ledger=action_ledger(data, as_of),
+        gaps=coverage_gaps(data, as_of, views),
         costs=engagement_costs(data.engagement, default_currency),
         months=months,
         per_month=per_month,
         alerts=views,
-        checklist=handover_checklist(data, as_of, views, gaps.runbooks_untested, overdue),
     )
+    return replace(insights, checklist=handover_checklist(data, insights))  # the checklist reads the other figures
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,8 @@ def changes_section(changes: "Changes", lang: Language, anchors: dict[str, str],
     """The "Changes since" section: documents added, changed or removed, parts of the plan changed, new action items."""
     from .targets import get_engine
 
-    text, _ = get_engine("export").escaper.text, lang.gettext
+    escaper, _ = get_engine("export").escaper, lang.gettext
+    text = escaper.text
     since = changes.since
     out = [f"## {text(changes_title(changes, lang))}", "",
            text(_("Compared with commit %(commit)s of %(date)s.") % {"commit": since.commit[:10], "date": lang.date(since.day)})]
@@ -152,7 +153,7 @@ def changes_section(changes: "Changes", lang: Language, anchors: dict[str, str],
         for iid, item in changes.actions:
             anchor = anchors.get(f"engagements/{eid}/postmortems/{iid}.md")
             due = lang.date(item.due) if item.due else "—"
-            out.append(f"| {get_engine('export').escaper.inline(item.do)} | {text(item.owner)} | {text(due)} | "
+            out.append(f"| {escaper.inline(item.do)} | {text(item.owner)} | {text(due)} | "
                        f"{f'[{text(iid)}](#{anchor})' if anchor else text(iid)} |")
     return "\n".join(out)
 

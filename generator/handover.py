@@ -64,9 +64,9 @@ def current_version(data: EngagementData) -> str | None:
     return handover.version or (latest.version if latest else None)
 
 
-def handover_checklist(data: EngagementData, as_of: date, alerts: list, runbooks_untested: list, overdue: list) -> Checklist:
-    """Every check of the handover; `alerts`, `runbooks_untested` and `overdue` are the engagement's insights."""
-    handover = data.engagement.handover
+def handover_checklist(data: EngagementData, insights) -> Checklist:
+    """Every check of the handover, from the engagement and its other figures (`compute.Insights`)."""
+    handover, as_of, alerts = data.engagement.handover, insights.as_of, insights.alerts
     checks = [Check(message, bool(handover and getattr(handover, key))) for key, message in SECTIONS]
     top = [level.id for level in data.engagement.operate.fix.severity_levels[:2]]
     unanswered = tuple((name, "") for name in sorted({a.name for a in alerts if a.severity in top and not (a.runbook or a.runbook_url)}))
@@ -75,9 +75,9 @@ def handover_checklist(data: EngagementData, as_of: date, alerts: list, runbooks
     stale = tuple((b.what, b.restore_tested) for b in (handover.backups if handover else [])
                   if b.restore_tested is None or as_of - b.restore_tested > FRESH)
     checks.append(Check(N_("Every backup restore-tested within 180 days"), not stale, stale))
-    untested = tuple((data.runbooks[rid].title, tested) for rid, tested in runbooks_untested)
+    untested = tuple((data.runbooks[rid].title, tested) for rid, tested in insights.gaps.runbooks_untested)
     checks.append(Check(N_("Every runbook tested within 180 days"), not untested, untested))
-    late = tuple((str(entry.item.do), entry.item.due) for entry in overdue)
+    late = tuple((str(entry.item.do), entry.item.due) for entry in insights.overdue_actions)
     checks.append(Check(N_("No open action item overdue"), not late, late))
     version = current_version(data)
     accepted = bool(handover and version and any(a.version == version for a in handover.acceptance))

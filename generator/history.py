@@ -36,6 +36,7 @@ class Since:
     commit: str
     asked: str
     day: date
+    top: Path  # the repository's top folder
 
 
 @dataclass
@@ -73,7 +74,7 @@ def _repository(root: Path) -> Path:
 
 def resolve(root: Path, asked: str, data: EngagementData) -> Since:
     """The commit `--since` means: a revision or tag, a date (the last commit of that day), or `last-acceptance`."""
-    _repository(root)
+    top = _repository(root)
     when = asked
     if asked == LAST_ACCEPTANCE:
         latest = data.engagement.handover.latest_acceptance() if data.engagement.handover else None
@@ -93,7 +94,7 @@ def resolve(root: Path, asked: str, data: EngagementData) -> Since:
                                "give a tag, a branch, a commit, a date (YYYY-MM-DD) or last-acceptance")
         commit = done.stdout.strip()
     day = date.fromisoformat(_git(root, "show", "-s", "--format=%cs", commit).strip())
-    return Since(commit, asked, day)
+    return Since(commit, asked, day, top)
 
 
 def _old_files(root: Path, commit: str, folder: PurePosixPath) -> dict[str, str]:
@@ -133,7 +134,7 @@ def changes_since(root: Path, folder: Path, since: Since, data: EngagementData, 
 
     `data` is the engagement as read (its files' data in `sources`); `visible` is what the document's audience
     sees, so an internal action item is never listed as new in a client's handover."""
-    top, folder = _repository(root), folder.resolve()
+    top, folder = since.top, folder.resolve()
     if not folder.is_relative_to(top):
         raise OpsdocsError(f"--since: {folder} is not inside the git repository at {top}")
     files = _old_files(root, since.commit, PurePosixPath(folder.relative_to(top).as_posix()))

@@ -34,14 +34,12 @@ def N_(message: str) -> str:
 
 
 # Values of the content format's enumerations that pages show as words.
-VALUES = {
-    value: value for value in (
-        N_("draft"), N_("in-review"), N_("active"), N_("complete"),
-        N_("open"), N_("in-progress"), N_("done"), N_("wont-do"), N_("planned"), N_("dropped"),
-        N_("prevent"), N_("mitigate"), N_("detect"), N_("process"), N_("other"),
-        N_("required"), N_("optional"),
-    )
-}
+VALUES = frozenset((
+    N_("draft"), N_("in-review"), N_("active"), N_("complete"),
+    N_("open"), N_("in-progress"), N_("done"), N_("wont-do"), N_("planned"), N_("dropped"),
+    N_("prevent"), N_("mitigate"), N_("detect"), N_("process"), N_("other"),
+    N_("required"), N_("optional"),
+))
 
 
 @lru_cache(maxsize=1)

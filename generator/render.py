@@ -129,7 +129,6 @@ def _filters(escaper: "Escaper") -> dict[str, Callable[..., Any]]:
         fill=with_lang(lambda lang, message, **parts: Safe(fill(str(message), escaper.text,
                                                                  {k: shown(escaper, lang, v) for k, v in parts.items()}))),
         value=with_lang(lambda lang, v: lang.value(v)),
-        date=with_lang(lambda lang, v: lang.date(v)),
         duration=with_lang(lambda lang, v: lang.duration(v)),
         percent=with_lang(lambda lang, v: lang.percent(v)),
         percentage=with_lang(lambda lang, v: lang.percentage(v)),

@@ -6,6 +6,7 @@ import ctypes
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -91,6 +92,31 @@ def recover(target: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+def link_file(old: Path, new: Path) -> None:
+    """`new` as a hard link to `old` (a copy where the file system cannot link), its folder made as needed."""
+    new.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(old, new)
+    except OSError:
+        shutil.copy2(old, new)
+
+
+def link_tree(source: Path, target: Path, keep: Callable[[str], bool]) -> None:
+    """Every file under `source` whose POSIX path (relative to it) `keep` accepts, linked to the same place under `target`."""
+    for dirpath, _, filenames in os.walk(source):
+        for name in filenames:
+            rel = Path(dirpath, name).relative_to(source).as_posix()
+            if keep(rel):
+                link_file(Path(dirpath, name), target / rel)
+
+
+def move_into(built: Path, target: Path) -> None:
+    """Everything in the folder `built` moved into `target` (one rename each, on the same file system)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(built.iterdir()):
+        os.rename(entry, target / entry.name)
+
+
 class Staging:
     """A temporary folder beside the target; `commit` swaps it in, `discard` removes it.
 
@@ -116,14 +142,8 @@ class Staging:
     def link_from(self, source: Path, keep: set[str]) -> None:
         """Take unchanged files from the current tree as hard links (copies where links fail)."""
         for rel in sorted(keep):
-            old, new = source / rel, self.path / rel
-            if not old.is_file():
-                continue
-            new.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(old, new)
-            except OSError:
-                shutil.copy2(old, new)
+            if (source / rel).is_file():
+                link_file(source / rel, self.path / rel)
 
     def commit(self) -> None:
         if not self.target.exists():

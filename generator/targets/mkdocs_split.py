@@ -18,7 +18,6 @@ once, as for a single site.
 from __future__ import annotations
 
 import json
-import os
 import posixpath
 import re
 import shutil
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OpsdocsError
+from ..write import link_file
 
 _LINK = re.compile(r"(\]\()(?![a-z][a-z0-9+.-]*:|#|/)([^)\s]+?)(#[^)\s]*)?(\))")
 BASE = "engagements/"
@@ -85,31 +85,7 @@ def stage_docs(source: Path, target: Path, files: list[str], strip: str, inside:
             text = (source / rel).read_text(encoding="utf-8")
             out.write_text(rewrite_links(text, rel, inside, every, directory_urls), encoding="utf-8")
         else:
-            _link(source / rel, out)
-
-
-def _link(old: Path, new: Path) -> None:
-    new.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(old, new)
-    except OSError:
-        shutil.copy2(old, new)
-
-
-def link_tree(source: Path, target: Path, keep: Callable[[str], bool]) -> None:
-    """Every file under `source` that `keep` accepts, hard-linked to the same place under `target`."""
-    for dirpath, _, filenames in os.walk(source):
-        for name in filenames:
-            rel = Path(dirpath, name).relative_to(source).as_posix()
-            if keep(rel):
-                _link(Path(dirpath, name), target / rel)
-
-
-def move_into(built: Path, target: Path) -> None:
-    """A finished build's files moved into the staged site."""
-    target.mkdir(parents=True, exist_ok=True)
-    for entry in sorted(built.iterdir()):
-        os.rename(entry, target / entry.name)
+            link_file(source / rel, out)
 
 
 def merge_search(site: Path, ids: list[str]) -> None:
@@ -214,7 +190,7 @@ def build_split(project, docs_dir: Path, site_dir: Path, made, previous: Path | 
     from ..cache import files_under
     from ..i18n import language
     from ..parallel import parallel_map
-    from ..write import MARKER
+    from ..write import MARKER, link_tree, move_into
     from .mkdocs import run_mkdocs, user_settings
     from .mkdocs_settings import for_build
 

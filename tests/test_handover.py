@@ -240,3 +240,11 @@ def test_a_client_handover_export_has_no_internal_handover_item(project: Path) -
     assert "Staff the autumn-sale war room" not in text and [s for s in internal if s in text] == []
     result = run("export", "kestrel-shop", "--format", "md", "--out", "internal.md", "--audience", "internal")
     assert "Staff the autumn-sale war room" in (project / "internal.md").read_text(encoding="utf-8")
+
+
+def test_check_handover_counts_what_the_client_receives(project: Path) -> None:
+    edit(project, "  maintenance_windows:\n    - {when: \"Tuesdays 06:00–07:00\", timezone: Europe/Berlin, what: OS and Kubernetes node patches}\n"
+                  "    - {when: \"First Sunday of the month 05:00–06:00\", timezone: Europe/Berlin, what: PostgreSQL minor version upgrades}\n",
+         "  maintenance_windows:\n    - {when: \"Tuesdays 06:00–07:00\", timezone: Europe/Berlin, what: OS patches, visibility: internal}\n")
+    result = run("check", "--handover", "kestrel-shop")
+    assert "  MISSING  Maintenance windows recorded" in result.output  # the only window is internal

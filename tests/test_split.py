@@ -219,6 +219,21 @@ def search(page, words: str) -> list[str]:
     return [a.get_attribute("href") for a in page.locator(".md-search-result__item > a").all()]
 
 
+def matches(page, words: str) -> str:
+    """What Material's search says it found for `words`: "No matching documents", "3 matching documents"."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("")
+    box.type(words, delay=20)
+    meta = page.locator(".md-search-result__meta")
+    page.wait_for_function("() => /matching/.test(document.querySelector('.md-search-result__meta')?.textContent || '')",
+                           timeout=10000)
+    page.wait_for_timeout(300)
+    text = meta.inner_text().strip()
+    page.keyboard.press("Escape")
+    return text
+
+
 @pytest.mark.engine
 def test_split_sites_in_a_browser(internal_split) -> None:
     from tests.browser import count_diagrams
@@ -243,9 +258,14 @@ def test_split_sites_in_a_browser(internal_split) -> None:
     # A client's site searches its own pages: its runbook, nothing of the other client.
     page.goto(url + "/engagements/zebrafin-shop/", wait_until="networkidle")
     found = search(page, "Payment webhooks piling up")
-    assert found and all("kestrel" not in href for href in found), found
-    page.goto(url + "/engagements/zebrafin-shop/runbooks/payment-webhook-backlog/", wait_until="networkidle")
-    assert heading(page) == "Payment webhooks piling up"
+    assert found and all("/engagements/zebrafin-shop/" in href for href in found), found
+    page.locator(".md-search-result__item > a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert heading(page) == "Payment webhooks piling up" and "/engagements/zebrafin-shop/runbooks/" in page.url
+    page.goto(url + "/engagements/zebrafin-shop/", wait_until="networkidle")
+    assert matches(page, "Kestrel") == "No matching documents"  # every page of the other client says Kestrel
+    page.goto(url + "/engagements/kestrel-shop/", wait_until="networkidle")
+    assert matches(page, "Zebrafin") == "No matching documents" and matches(page, "Kestrel") != "No matching documents"
     # The internal root searches the whole portfolio.
     page.goto(url + "/", wait_until="networkidle")
     found = search(page, "Payment webhooks piling up")
@@ -325,3 +345,16 @@ def test_a_rich_user_config_splits_too(tmp_path: Path, monkeypatch: pytest.Monke
     assert '<link rel="canonical" href="https://handbook.lighthouse.example/ops/engagements/kestrel-shop/operate.html"' in operate
     tabs = re.findall(r'<a href="[^"]*" class="md-tabs__link">\s*(.*?)\s*</a>', operate)
     assert tabs[:2] == ["Home", "Portfolio"] and "On call" not in tabs and "Blog" not in tabs
+
+
+def test_each_engagement_site_speaks_its_clients_language(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    path = project / ZEBRA / "engagement.yaml"
+    path.write_text(re.sub(r"(?m)^schema_version: 1$", "schema_version: 1\nlanguage: de", path.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    build(project)
+    german = (project / "site/engagements/zebrafin-shop/operate/index.html").read_text(encoding="utf-8")
+    assert '<html lang="de"' in german and "Betriebsplan" in german and 'placeholder="Suche"' in german
+    english = (project / "site/engagements/kestrel-shop/operate/index.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in english and "Operate plan" in english
+    assert json.loads((project / "site/engagements/zebrafin-shop/search/search_index.json").read_text())["config"]["lang"] == ["de"]

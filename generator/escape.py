@@ -16,6 +16,8 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
+from .links import is_safe_url
+
 
 class Safe(str):
     """A string already escaped for its engine: printed as it is."""
@@ -31,6 +33,8 @@ _LINE_START_MARKER = re.compile(r"^(\s*)([-+>#]|\d+[.)])")
 _BLOCK_START = re.compile(r"^([-+*>#]|\d+[.)])")
 _DIRECTIVE_COLON = re.compile(r":(?=[A-Za-z])")
 _MARKER_STARTS = frozenset(" \t-+>#0123456789")
+# `](dest` (a link or image) and `]: dest` (a reference definition): where a destination starts.
+_DESTINATION = re.compile(r"\][ \t]*(\(|:)\s*<?([^\s)>]*)")
 # A line of text followed directly by a list item: the case Python-Markdown reads differently.
 _LIST_AFTER_TEXT = re.compile(r"^[ \t]*\S.*\n {0,3}(?:[-+*]|\d+[.)])[ \t]", re.M)
 
@@ -64,7 +68,7 @@ class Escaper:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_table", str.maketrans(self.text_map))
         specials = "".join(self.inline_map) + "`\\" + (":" if self.mdx else "")
-        object.__setattr__(self, "_needs_work", re.compile("[" + re.escape(specials) + "]|^(import|export)\\b|^( {4}|\\t)", re.M))
+        object.__setattr__(self, "_needs_work", re.compile("[" + re.escape(specials) + "]|\\][ \\t]*[(:]|^(import|export)\\b|^( {4}|\\t)", re.M))
 
     def text(self, value: str) -> Safe:
         """Plain text: shown exactly as written, on one line, never read as markup."""
@@ -148,6 +152,12 @@ class Escaper:
                     out.append(self._autolink(link.group(1)))
                     i = link.end()
                     continue
+            if ch == "]":
+                dest = _DESTINATION.match(text, i)
+                if dest and not is_safe_url(dest.group(2)):
+                    out.append("\\]")  # no longer a link (or a definition): its text shows as written
+                    i += 1
+                    continue
             out.append("\\|" if pipes and ch == "|" else self.inline_map.get(ch, ch))
             if self.mdx and ch == ":" and i + 1 < n and text[i + 1].isalpha() and out[-1] == ":":
                 out[-1] = "\\:"
@@ -158,6 +168,8 @@ class Escaper:
         return result
 
     def _autolink(self, target: str) -> str:
+        if not is_safe_url(target):
+            return self.text("<" + target + ">")
         if not self.mdx:
             return f"<{target}>"
         href = target if ":" in target.split("@")[0] else f"mailto:{target}"

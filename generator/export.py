@@ -243,8 +243,8 @@ def export_handover(project: Project, engagement: str, fmt: str, options: BuildO
     sources = diagram_sources(markdown)
     mermaid = project.mermaid_js()
     if sources and mermaid is None:
-        raise OpsdocsError("mermaid is needed to draw the diagrams, and node_modules/mermaid is missing",
-                           "run 'npm install' in the project (package.json lists it)")
+        raise OpsdocsError("mermaid is needed to draw the diagrams, and this opsdocs has no copy of it",
+                           "reinstall opsdocs (pip install --force-reinstall opsdocs), or put mermaid in the project with 'npm install mermaid'")
     progress(f"export: drawing {len(sources)} diagrams in Chromium")
     svgs = render_mermaid(browser, mermaid, sources) if sources else []
     document = to_html(markdown, data.title, handover_css(project.template_tiers(options.templates)), svgs, paper, lang)

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from markdown_it import MarkdownIt
 from pydantic import BaseModel
 
 from .errors import Problem
+from .links import markdown_links
 from .model import Content, EngagementData
 from .model.types import MarkdownText
 from .pages import plan_site
@@ -63,15 +63,6 @@ def _values(model: Any, loc: tuple = ()) -> Iterator[tuple[tuple, Any]]:
         yield loc, model
 
 
-def _links(markdown: str) -> list[str]:
-    hrefs = []
-    for token in MarkdownIt("commonmark").parse(markdown):
-        for child in token.children or []:
-            if child.type == "link_open":
-                hrefs.append(str(child.attrs.get("href", "")))
-    return hrefs
-
-
 def lint_document(doc: Document, model: BaseModel, page_folder: str, pages: set[str]) -> Iterator[Problem]:
     for loc, value in _values(model):
         garbled = find_mojibake(value)
@@ -83,26 +74,13 @@ def lint_document(doc: Document, model: BaseModel, page_folder: str, pages: set[
             continue
         if unbalanced_fence(value):
             yield doc.error(loc, "a code fence (``` or ~~~) is opened here and never closed", "add the closing fence line")
-        for href in _links(value):
+        for _, _, href in markdown_links(value):
             if re.match(r"^[a-z][a-z0-9+.-]*:|^#|^/", href) or not href.split("#")[0].endswith(".md"):
                 continue
             target = posixpath.normpath(posixpath.join(page_folder, href.split("#")[0]))
             if target not in pages:
                 yield doc.error(loc, f"a link to a page that does not exist: {href}",
                                 f"links are relative to {page_folder or 'the site root'}/; check the path")
-
-
-def _located_links(markdown: str) -> Iterator[tuple[int, str, str]]:
-    """(line, kind, href) of every link and image, the line 0-based in `markdown` (outside code)."""
-    lines = markdown.split("\n")
-    for token in MarkdownIt("commonmark").parse(markdown):
-        if token.type != "inline" or not token.map:
-            continue
-        for child in token.children or []:
-            if child.type in ("link_open", "image"):
-                href = str(child.attrs.get("href" if child.type == "link_open" else "src", ""))
-                line = next((n for n in range(*token.map) if href in lines[n]), token.map[0])
-                yield line, "image" if child.type == "image" else "link", href
 
 
 def lint_handwritten(content: Content, files: set[str]) -> Iterator[Problem]:
@@ -112,7 +90,9 @@ def lint_handwritten(content: Content, files: set[str]) -> Iterator[Problem]:
     for path, page in sorted(content.pages.items()):
         _, body_line, body_start = front_matter(page.text)
         folder = path.rpartition("/")[0]
-        for line, kind, href in _located_links(page.text[body_start:]):
+        for line, kind, href in markdown_links(page.text[body_start:]):
+            if kind == "html":
+                continue
             target = href.split("#")[0].split("?")[0]
             if not target or re.match(r"^[a-z][a-z0-9+.-]*:|^/", target):
                 continue

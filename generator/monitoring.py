@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ContentErrors, Problem, did_you_mean
+from .links import is_safe_url, unsafe_message
 from .parse import Document, parse_yaml_documents, read_text
 from .routing import INTEGRATIONS, Matcher, Receiver, Route
 
@@ -182,6 +183,10 @@ def _rule(reading: _Reading, doc: Document, loc: tuple, rule: Any, severity_labe
                                               f"add '{label}: sev…' under operate.monitor.sources.severity_labels (now: {known})"))
         severity = mapped
     annotations = {str(k): _text(v) for k, v in (rule.get("annotations") or {}).items()}
+    url = annotations.get("runbook_url")
+    if url and not is_safe_url(url):  # the client's file, not ours to refuse: shown as text, and said
+        reading.problems.append(doc.error(loc + ("annotations", "runbook_url"), unsafe_message(url),
+                                          "the pages show it as text; point it at an http(s) page", severity="warning"))
     line = doc.where(loc + ("alert",), key=True)[0]
     return RuleAlert(_text(rule["alert"]), _text(rule["expr"]).strip(), _text(rule.get("for")) or None, labels, annotations,
                      label, severity, reading.inside(doc.path), line)

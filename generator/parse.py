@@ -56,9 +56,9 @@ class Document:
             loc = loc[:-1]
         return self.values.get((), (1, 1))
 
-    def error(self, loc: Loc, message: str, hint: str | None = None, *, key: bool = False) -> Problem:
+    def error(self, loc: Loc, message: str, hint: str | None = None, *, key: bool = False, severity: str = "error") -> Problem:
         line, column = self.where(loc, key=key)
-        return Problem(self.rel, line, column, message, hint)
+        return Problem(self.rel, line, column, message, hint, severity)
 
 
 class _Builder:

@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# mermaid's browser build and its licence, copied from the pinned npm package into the wheel (hatch_build.py).
+PACKAGED_MERMAID = PACKAGE_DIR / "vendor" / "mermaid" / "mermaid.min.js"
 
 AUDIENCES = ("client", "internal")  # 'client' leaves out internal notes and items
 EXPORT_FORMATS = ("md", "html", "pdf")
@@ -58,9 +60,10 @@ class Project:
         return tiers
 
     def mermaid_js(self) -> Path | None:
-        """mermaid's browser build from the npm package: the project's, else the checkout's."""
-        for base in (self.root, PACKAGE_DIR.parent):
-            mermaid = base / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
+        """mermaid's browser build: the project's own npm package (a pinned version of the consultancy's wins), else
+        the copy inside opsdocs' package (put there when the wheel is built), else this checkout's npm package."""
+        npm = Path("node_modules", "mermaid", "dist", "mermaid.min.js")
+        for mermaid in (self.root / npm, PACKAGED_MERMAID, PACKAGE_DIR.parent / npm):
             if mermaid.is_file():
                 return mermaid
         return None

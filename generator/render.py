@@ -14,6 +14,7 @@ from .compute import allowed_downtime
 from .errors import ContentErrors
 from .escape import Safe, codeblock
 from .i18n import SOURCE, Language, fill, language
+from .links import is_safe_url
 from .model.types import InlineText, MarkdownText
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ def _filters(escaper: "Escaper") -> dict[str, Callable[..., Any]]:
     return dict(
         text=lambda v: escaper.text(str(v)),
         md=lambda v: escaper.markdown(str(v)) if v else Safe(""),
-        link=lambda text, href: Safe(f"[{escaper.text(str(text))}]({_href(href)})"),
+        link=lambda text, href: link(escaper, str(text), str(href)),
         code=lambda v: Safe(_code_span(str(v))),
         codeblock=lambda v, lang="", indent=0: codeblock(str(v), lang, indent),
         fill=with_lang(lambda lang, message, **parts: Safe(fill(str(message), escaper.text,
@@ -190,6 +191,13 @@ def draft_banner(engine: "Engine", lang: Language, status: str) -> Safe:
         return admonition(engine, "note", lang.gettext("In review"),
                           engine.escaper.text(lang.gettext("This page is in review; its findings may still change.")))
     return Safe("")
+
+
+def link(escaper: "Escaper", text: str, href: str) -> Safe:
+    """`text` as a link to `href`, when `href` is safe to follow (links.is_safe_url); else the text and the URL as code."""
+    if is_safe_url(href):
+        return Safe(f"[{escaper.text(text)}]({_href(href)})")
+    return Safe(_code_span(href) if text == href else f"{escaper.text(text)} ({_code_span(href)})")
 
 
 def _href(href: str) -> str:

@@ -300,9 +300,8 @@ def init_files(scaffold: Scaffold, starter: Path, answers: dict) -> dict[str, by
     for path in sorted(handbook.rglob("*")):
         if path.is_file():
             files[f"content/handbook/{path.relative_to(handbook).as_posix()}"] = path.read_bytes()
-    for name in ("mkdocs.yml", "package.json", "package-lock.json"):
-        if (starter / name).is_file():
-            files[name] = (starter / name).read_bytes()
+    if (starter / "mkdocs.yml").is_file():
+        files["mkdocs.yml"] = (starter / "mkdocs.yml").read_bytes()
     if "mkdocs.yml" in files:  # the new site is named after the consultancy's, not the example's
         text = files["mkdocs.yml"].decode("utf-8")
         files["mkdocs.yml"] = re.sub(r"(?m)^site_name: .*$", lambda m: f"site_name: {yaml_scalar(answers['title'])}", text, count=1).encode()

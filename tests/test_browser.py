@@ -133,3 +133,31 @@ def test_screenshots(site) -> None:
         page.close()
         assert problems == []
         assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
+
+
+def test_hostile_monitoring_files_run_nothing_in_the_browser(site, tmp_path: Path) -> None:
+    """The example with hostile text everywhere and javascript:, data: and vbscript: runbook URLs in the client's rule
+    files, built by MkDocs: on every page of the engagement no dialog opens, no element carries an event handler or
+    a URL that is not safe to follow, and no script from the content runs."""
+    from tests.hostile import unsafe, write_hostile_content
+    from tests.test_docusaurus import DOM_URLS
+
+    browser = site[2]
+    write_hostile_content(EXAMPLE, tmp_path / "content")
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    result = CliRunner().invoke(cli, ["build", "--content", str(tmp_path / "content"), "--out", str(tmp_path / "docs"),
+                                      "--site-dir", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    handlers = "() => document.querySelectorAll('[onerror],[onload],[onclick],[onmouseover]').length"
+    with serve(tmp_path / "site") as url:
+        dialogs: list[str] = []
+        paths = [p for p in pages_of(tmp_path / "site") if p.startswith("/engagements/kestrel-shop/")]
+        assert len(paths) >= 10
+        for path in paths:
+            page, problems = open_page(browser, url + path)
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            assert [u for a, u in page.evaluate(DOM_URLS) if unsafe(u, a)] == [], path
+            assert page.evaluate(handlers) == 0, path
+            page.close()
+            assert problems == [], f"{path}: {problems}"
+    assert dialogs == []

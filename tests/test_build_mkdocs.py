@@ -159,7 +159,7 @@ def test_output_over_the_content_is_refused(site_project: Path) -> None:
 
 
 def test_hostile_text_shows_as_written_in_the_built_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.hostile import check_site_shows_hostile_text, write_hostile_content
+    from tests.hostile import check_site_shows_hostile_text, unsafe_references, write_hostile_content
 
     cycle = write_hostile_content(EXAMPLE, tmp_path / "content")
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
@@ -168,3 +168,38 @@ def test_hostile_text_shows_as_written_in_the_built_site(tmp_path: Path, monkeyp
     assert result.exit_code == 0, result.output
     pages = [p for p in (tmp_path / "site/engagements").rglob("index.html")]
     check_site_shows_hostile_text(pages, cycle)
+    operate = (tmp_path / "site/engagements/kestrel-shop/operate/index.html").read_text(encoding="utf-8")
+    assert "<code>javascript:alert(&#x27;rb&#x27;)</code>" in operate or "<code>javascript:alert('rb')</code>" in operate
+    assert unsafe_references(tmp_path / "site") == []
+    assert unsafe_references(tmp_path / "docs") == []
+    # The client's files are not ours to refuse: `check` warns at each unsafe runbook_url's line.
+    checked = CliRunner().invoke(cli, ["check"])
+    assert checked.exit_code == 0, checked.output
+    warned = [line for line in checked.output.splitlines() if "only http, https and mailto" in line]
+    assert len(warned) == len(cycle.urls) >= 6 and all(".yaml:" in line and "warning:" in line for line in warned), checked.output
+
+
+def test_a_missing_mermaid_fails_the_build_naming_it(site_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no mermaid anywhere (none in the project, none packaged, none in a checkout), every page would load a
+    script that is not there: the build fails naming it, and the last site stays as it was."""
+    assert build().exit_code == 0
+    before = tree(site_project / "site")
+    monkeypatch.setattr(Project, "mermaid_js", lambda self: None)
+    result = build()
+    assert result.exit_code == 1, result.output
+    assert "the built site misses files its pages load: javascripts/mermaid.min.js (loaded by" in result.output
+    assert "reinstall opsdocs" in result.output
+    assert tree(site_project / "site") == before
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_a_stylesheet_named_in_mkdocs_yml_but_missing_fails_the_build(site_project: Path, split: bool) -> None:
+    config = site_project / "mkdocs.yml"
+    config.write_text(config.read_text() + "extra_css: [stylesheets/brand.css]\n")
+    result = build(*(["--split"] if split else []))
+    assert result.exit_code == 1, result.output
+    assert "misses files its pages load: stylesheets/brand.css" in result.output
+    (site_project / "content/handbook/pages/stylesheets").mkdir(parents=True)
+    (site_project / "content/handbook/pages/stylesheets/brand.css").write_text("h1 { color: teal; }\n")
+    again = build(*(["--split"] if split else []))
+    assert again.exit_code == 0, again.output

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from tests.conftest import EXAMPLE, ROOT, SHARED, need
-from tests.hostile import check_site_shows_hostile_text, write_hostile_content
+from tests.hostile import check_site_shows_hostile_text, unsafe_references, write_hostile_content
 from tests.test_build_mkdocs import compare_golden, rendered_example
 
 SITE = ROOT / "docusaurus"
@@ -160,6 +160,9 @@ def test_real_docusaurus_build_shows_hostile_text(hostile_docs, docusaurus_build
     assert (out / "phases/operate.html").is_file()
     pages = sorted((out / "engagements/hostile-shop").rglob("*.html")) + [out / "engagements/hostile-shop.html"]
     check_site_shows_hostile_text([p for p in pages if p.is_file()], cycle)
+    # The rule files' javascript:, data: and vbscript: runbook URLs are text, in the pages and in their scripts.
+    assert unsafe_references(out) == []
+    assert unsafe_references(hostile_docs[0] / "docs") == []
 
 
 @pytest.mark.engine
@@ -188,6 +191,11 @@ def test_every_diagram_renders_to_svg_in_docusaurus(hostile_docs, docusaurus_bui
         browser.close()
 
 
+# Every URL an element of the page would follow or load, as the page's scripts left it.
+DOM_URLS = """() => [...document.querySelectorAll('[href],[src],[action]')].flatMap(
+    e => ['href', 'src', 'action'].filter(a => e.hasAttribute(a)).map(a => [a, e.getAttribute(a)]))"""
+
+
 def _routes(docs: Path) -> list[str]:
     routes = []
     for md in sorted(docs.rglob("*.md")):
@@ -205,6 +213,7 @@ def test_docusaurus_pages_in_a_browser(hostile_docs, docusaurus_builds) -> None:
     from tests.browser import chromium_path, launch
     from tests.serve import serve
     from tests.test_audience import internal_strings
+    from tests.hostile import unsafe
     from tests.test_browser import open_page
 
     need(chromium_path() is not None, "chromium is not installed (apt-get install chromium)")
@@ -218,6 +227,7 @@ def test_docusaurus_pages_in_a_browser(hostile_docs, docusaurus_builds) -> None:
             page, problems = open_page(browser, url + route)
             page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
             text = page.evaluate("() => document.documentElement.innerText")
+            assert [u for a, u in page.evaluate(DOM_URLS) if unsafe(u, a)] == [], route
             page.close()
             assert problems == [], f"{route}: {problems}"
             assert [s for s in secrets if s in text] == [], route

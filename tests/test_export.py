@@ -132,3 +132,26 @@ def test_letter_paper(tmp_path: Path) -> None:
     pdf.write_bytes(export_handover(Project(ROOT, EXAMPLE), "kestrel-shop", "pdf", BuildOptions(), paper="letter"))
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "612 x 792 pts (letter)" in info
+
+
+@pytest.mark.engine
+def test_no_unsafe_link_in_any_export_format(tmp_path: Path) -> None:
+    """The hostile content (unsafe runbook URLs in the rule files, HTML and template syntax everywhere) exported
+    in every format: no href or src leads to a scheme other than http, https or mailto; the text shows as written."""
+    from tests.hostile import check_site_shows_hostile_text, unsafe_references, write_hostile_content
+
+    need(chromium_path() is not None, "chromium is not installed (apt-get install chromium)")
+    cycle = write_hostile_content(EXAMPLE, tmp_path / "content")
+    out = tmp_path / "export"
+    out.mkdir()
+    for fmt in ("md", "html", "pdf"):
+        data = export_handover(Project(tmp_path, tmp_path / "content"), "kestrel-shop", fmt, BuildOptions(audience="internal"))
+        (out / f"handover.{fmt}").write_bytes(data)
+    assert unsafe_references(out) == []
+    check_site_shows_hostile_text([out / "handover.html"], cycle)
+    # A PDF keeps a link as a /URI action: only safe ones.
+    uris = re.findall(rb"/URI\s*\(([^)]*)\)", (out / "handover.pdf").read_bytes())
+    from generator.links import is_safe_url
+
+    assert [u for u in uris if not is_safe_url(u.decode("latin-1"))] == []
+    assert any(u.startswith(b"https://") for u in uris)  # the safe ones are still links

@@ -226,9 +226,9 @@ def init(directory: str, no_input: bool, force: bool, **given) -> None:
     """Start a new docs project for a consultancy in DIR.
 
     Writes content/ (site.yaml and a handbook with the Operate phase and a
-    pricing page to adapt), an empty templates/ for overrides, mkdocs.yml,
-    package.json (mermaid, for diagrams offline) and .gitignore.
-    'opsdocs build' works there straight away.
+    pricing page to adapt), an empty templates/ for overrides, mkdocs.yml
+    and .gitignore. 'opsdocs build' works there straight away, diagrams
+    included, with no Node.js: opsdocs carries its own copy of mermaid.
 
     Example: opsdocs init ~/northwind-docs --consultancy "Northwind Consulting" --language de --no-input
     """
@@ -246,7 +246,7 @@ def init(directory: str, no_input: bool, force: bool, **given) -> None:
     except library_errors() as exc:
         fail(exc)
     click.echo(f"created {len(written)} files in {directory}")
-    click.echo(f"next: cd {directory} && npm install (optional: diagrams offline) && opsdocs new engagement ID && opsdocs build")
+    click.echo(f"next: cd {directory} && opsdocs new engagement ID && opsdocs build")
 
 
 @click.group()

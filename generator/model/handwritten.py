@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import yaml
 
 from ..errors import Problem
+from ..links import URL_RULE, is_safe_url, markdown_links, unsafe_message
 from ..load import HandFile
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
@@ -50,7 +51,7 @@ def read_page(file: HandFile) -> tuple[HandPage | None, list[Problem]]:
                               "front matter is YAML between two '---' lines at the top of the page")]
     if not isinstance(meta, dict):
         return None, [Problem(file.rel, 2, 0, "the front matter must be 'key: value' lines", "e.g. 'title: On-call guide'")]
-    problems = []
+    problems = list(_unsafe_links(file.rel, meta, meta_text, text[body_start:], body_line))
     position = DEFAULT_POSITION
     for key in ("nav_order", "sidebar_position"):
         value = meta.get(key)
@@ -64,6 +65,20 @@ def read_page(file: HandFile) -> tuple[HandPage | None, list[Problem]]:
             break
     title = meta.get("title") or first_heading(text[body_start:]) or _from_name(file.path)
     return HandPage(file.path, file.rel, text, str(title), position, body_line), problems
+
+
+# Front matter keys whose values an engine turns into links (Docusaurus' `custom_edit_url`, a page's `image`).
+_URL_KEY = re.compile(r"(url|href|link|image)$", re.I)
+
+
+def _unsafe_links(rel: str, meta: dict, meta_text: str, body: str, body_line: int):
+    """The page's links, images and URL-valued front matter that must not become links."""
+    for key, value in meta.items():
+        if isinstance(key, str) and _URL_KEY.search(key) and isinstance(value, str) and not is_safe_url(value):
+            yield Problem(rel, _line_of(meta_text, key), 0, f"'{key}': {unsafe_message(value)}", "use an http(s) URL or a relative path")
+    for line, _, url in markdown_links(body):
+        if not is_safe_url(url):
+            yield Problem(rel, body_line + line, 0, unsafe_message(url), f"{URL_RULE}; write the URL in `code` to show it")
 
 
 def first_heading(markdown: str) -> str | None:

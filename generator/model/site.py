@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .types import Count, Duration, Email, Item, LanguageTag, Markdown, Model, Money, Text, Url
+from .types import Count, Duration, Email, Href, Item, LanguageTag, Markdown, Model, Money, Text, Url
 
 
 class Consultancy(Model):
@@ -51,7 +51,7 @@ class PhaseSection(Model):
 class PhaseLink(Model):
     label: Text
     title: Text
-    href: Text = Field(description="a relative link to another page, e.g. ../delivery/pricing.md")
+    href: Href = Field(description="a relative link to another page, e.g. ../delivery/pricing.md")
 
 
 class Phase(Model):

@@ -12,6 +12,7 @@ from zoneinfo import available_timezones
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from ..i18n import check_tag, languages
+from ..links import URL_RULE, is_safe_url, unsafe_message, unsafe_urls
 from ..load import ID_PATTERN, ID_RE, ID_RULE
 
 _DURATION_RE = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
@@ -60,6 +61,22 @@ def _text(value: object) -> str:
         if bad:
             raise ValueError(f"a control character (U+{ord(bad.group()):04X}) is in the text; remove it")
     return value  # type: ignore[return-value]
+
+
+def _safe_links(value: str) -> str:
+    """Markdown whose links and images all lead somewhere a reader can safely go."""
+    if ":" in value and ("[" in value or "<" in value):
+        bad = unsafe_urls(value)
+        if bad:
+            raise ValueError(unsafe_message(bad[0]))
+    return value
+
+
+def _href(value: object) -> str:
+    text = _text(value)
+    if isinstance(text, str) and not is_safe_url(text):
+        raise ValueError(unsafe_message(text))
+    return text  # type: ignore[return-value]
 
 
 def _id(value: object) -> str:
@@ -207,8 +224,8 @@ def _timezone_schema() -> WithJsonSchema:
 
 
 Text = Annotated[str, BeforeValidator(_text), WithJsonSchema(TEXT_SCHEMA)]
-Markdown = Annotated[str, BeforeValidator(_text), AfterValidator(MarkdownText), WithJsonSchema({**TEXT_SCHEMA, "description": "Markdown"})]
-Inline = Annotated[str, BeforeValidator(_text), AfterValidator(InlineText),
+Markdown = Annotated[str, BeforeValidator(_text), AfterValidator(_safe_links), AfterValidator(MarkdownText), WithJsonSchema({**TEXT_SCHEMA, "description": "Markdown"})]
+Inline = Annotated[str, BeforeValidator(_text), AfterValidator(_safe_links), AfterValidator(InlineText),
                    WithJsonSchema({**TEXT_SCHEMA, "description": "a line of text: `code`, *emphasis* and [links](...) allowed"})]
 _ALERT_NAME = r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$"
 
@@ -242,6 +259,8 @@ Money = Annotated[Decimal, BeforeValidator(_money),
                   _str_schema(r"^ *[0-9]+(\.[0-9]*)? *$", "an amount in the currency", number={"minimum": 0})]
 Email = Annotated[str, BeforeValidator(_email), _str_schema(_EMAIL_RE.pattern, "an email address")]
 Url = Annotated[str, BeforeValidator(_url), _str_schema(_URL_RE.pattern, "a URL")]
+# A link that a page follows: relative, or a URL that is safe to follow.
+Href = Annotated[str, BeforeValidator(_href), WithJsonSchema({**TEXT_SCHEMA, "description": f"a relative link or a URL ({URL_RULE})"})]
 Timezone = Annotated[str, BeforeValidator(_timezone), _timezone_schema()]
 LanguageTag = Annotated[str, BeforeValidator(check_tag), WithJsonSchema({
     "type": "string", "pattern": "^(" + "|".join(languages()) + ")([-_][A-Za-z0-9]{2,8})*$",

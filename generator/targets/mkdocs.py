@@ -20,6 +20,7 @@ from ..model.site import Site
 from ..pages import Page, Plan
 from ..project import BuildOptions, Project
 from . import Engine, front_matter, register, render_pages
+from .htmlcheck import check_assets
 from .mkdocs_settings import for_build, read_settings
 from .mkdocs_split import build_split
 
@@ -123,6 +124,7 @@ def build_html(project: Project, docs_dir: Path, site_dir: Path, plan: Plan, sit
         progress(f"mkdocs: warning: opsdocs' pages are made for the Material theme; with '{settings.theme}' admonitions and "
                  "tables take that theme's plain style, and diagrams are drawn only if the theme runs mermaid")
     run_mkdocs(settings.path, docs_dir, site_dir, overrides)
+    check_assets(site_dir)
 
 
 def user_settings(project: Project):

@@ -143,6 +143,11 @@ def _up(item: Any) -> Any:
     return {**item, "path": moved} if isinstance(item, dict) else moved
 
 
+def _rebuilt(rel: str, sub_sites: tuple[str, ...], to_build: list[str], build_root: bool) -> bool:
+    owner = _owner(rel) if rel.startswith(sub_sites) else None
+    return owner in to_build if owner else build_root
+
+
 def _owner(path: str) -> str | None:
     """The engagement whose site a path of the full tree (or of the built site) belongs to; None for the root."""
     if path.startswith(BASE) and path.count("/") >= 2:
@@ -192,6 +197,7 @@ def build_split(project, docs_dir: Path, site_dir: Path, made, previous: Path | 
     from ..parallel import parallel_map
     from ..write import MARKER, link_tree, move_into
     from .mkdocs import run_mkdocs, user_settings
+    from .htmlcheck import check_assets
     from .mkdocs_settings import for_build
 
     settings = user_settings(project)
@@ -236,6 +242,9 @@ def build_split(project, docs_dir: Path, site_dir: Path, made, previous: Path | 
                 link_tree(previous / home(eid), site_dir / home(eid), lambda rel: True)  # type: ignore[operator]
         if audience == "internal":
             merge_search(site_dir, ids)
+        # The sites built now: the kept ones were checked when they were built.
+        sub_sites = tuple(home(eid) for eid in ids)
+        check_assets(site_dir, [page for page in site_dir.rglob("*.html") if _rebuilt(page.relative_to(site_dir).as_posix(), sub_sites, to_build, build_root)])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return len(to_build) + (1 if build_root else 0)

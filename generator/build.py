@@ -23,6 +23,7 @@ from pathlib import Path
 from .cache import Memo, digest_tree, memo_key, memo_path, sha
 from .i18n import LOCALE_DIR
 from .pipeline import SiteRender, render_site
+from .lock import holding
 from .project import BuildOptions, Project
 from .targets.mkdocs_settings import config_files
 from .write import MARKER, Staging, check_output_dir, follow_umask, write_in_place
@@ -108,6 +109,12 @@ def build_target(project: Project, name: str, options: BuildOptions, progress: C
     out_dir, site_dir = output_dirs(project, name, options)
     for warning in get_engine(name).host_warnings(out_dir):
         progress(f"{name}: warning: {warning}")
+    with holding(project.root, [out_dir, *([site_dir] if site_dir else [])], "build", options.wait, progress, lambda p: project.rel(p) + "/"):
+        return _build_locked(project, name, options, progress, out_dir, site_dir)
+
+
+def _build_locked(project: Project, name: str, options: BuildOptions, progress: Callable[[str], None], out_dir: Path,
+                  site_dir: Path | None) -> Report:
     memo = open_memo(project, name, options, out_dir)
     made = render_site(project, name, options, memo, progress)
     progress(f"{name}: rendered {made.rendered} of {len(made.plan.pages)} pages" + (" (incremental)" if memo.incremental else ""))

@@ -89,3 +89,4 @@ class BuildOptions:
     tags: bool = False  # Docusaurus: write tags into front matter, under 'ops/' so they stay apart from the host's
     language: str | None = None  # every page in this language (default: each engagement's, else the site's)
     split: bool = False  # MkDocs: one site per engagement under engagements/<id>/ (also: `sites: per-engagement`)
+    wait: bool = True  # when another opsdocs command writes the same folders: wait for it (else stop at once)

@@ -83,6 +83,12 @@ def test_serve_follows_edits_and_survives_a_bad_one(tmp_path: Path, split: bool)
         edit(incident, "A brand new first sentence.", "A fixed sentence.")
         assert wait_for(lambda: "A fixed sentence." in (fetch(url) or ""), 10) is not None, log.read_text()
 
+        # serve builds into a folder of its own: a build beside it neither waits for it nor disturbs it.
+        beside = subprocess.run([sys.executable, "-m", "generator", "build", "--no-wait"], cwd=tmp_path, env=env,
+                                capture_output=True, text=True, timeout=300)
+        assert beside.returncode == 0, beside.stdout + beside.stderr
+        assert "A fixed sentence." in (fetch(url) or "") and process.poll() is None
+
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=15) == 0
         assert "serve: stopped" in log.read_text()

@@ -15,6 +15,15 @@ content_option = click.option("--content", "content", default="content", show_de
 templates_option = click.option("--templates", default=None, metavar="DIR", help="A folder of template overrides, tried before templates/.")
 no_input_option = click.option("--no-input", is_flag=True, help="Do not prompt: take options, then defaults; fail if a required answer is missing.")
 force_option = click.option("--force", is_flag=True, help="Replace a file that already exists.")
+no_wait_option = click.option("--no-wait", is_flag=True,
+                              help="If another opsdocs command is writing the same folders, stop at once (exit 1) instead of waiting for it.")
+
+
+def locked(project, targets: list, command: str, no_wait: bool):
+    """Hold the locks of `targets` for this command (generator.lock), saying on stderr what it waits for."""
+    from ..lock import holding
+
+    return holding(project.root, targets, command, not no_wait, lambda line: click.echo(line, err=True), project.rel)
 
 
 def as_of_option(help: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import content_option, count, fail, library_errors
+from .common import content_option, count, fail, library_errors, locked, no_wait_option
 
 
 @click.command("runbook-urls")
@@ -12,7 +12,8 @@ from .common import content_option, count, fail, library_errors
 @click.option("--site-url", required=True, metavar="URL", help="Where the site is published, e.g. https://ops.example.com/.")
 @click.option("--write", "write", is_flag=True, help="Rewrite the rule files (without it, print the change as a diff).")
 @content_option
-def runbook_urls(engagement_id: str, site_url: str, write: bool, content: str) -> None:
+@no_wait_option
+def runbook_urls(engagement_id: str, site_url: str, write: bool, content: str, no_wait: bool) -> None:
     """Set annotations.runbook_url on every alerting rule that has an opsdocs runbook.
 
     Reads the rule files named in operate.monitor.sources.prometheus_rules,
@@ -29,10 +30,14 @@ def runbook_urls(engagement_id: str, site_url: str, write: bool, content: str) -
     from ..project import Project
     from ..runbook_urls import plan_rewrites, write_rewrites
 
+    project = Project.at(content)
     try:
-        rewrites = plan_rewrites(Project.at(content), engagement_id, site_url)
-        if write:
-            write_rewrites(rewrites)
+        if write:  # what it read must still be what it rewrites: no other command writes the content meanwhile
+            with locked(project, [project.content_dir], "runbook-urls", no_wait):
+                rewrites = plan_rewrites(project, engagement_id, site_url)
+                write_rewrites(rewrites)
+        else:
+            rewrites = plan_rewrites(project, engagement_id, site_url)
     except library_errors() as exc:
         fail(exc)
     changed = sum(r.changed for r in rewrites)

@@ -15,6 +15,8 @@ from .common import (
     fail,
     language_option,
     library_errors,
+    locked,
+    no_wait_option,
     templates_option,
 )
 
@@ -66,8 +68,10 @@ def _targets(target: str) -> tuple[str, ...]:
 @language_option("Write every page in this language (default: each engagement's language, else site.yaml's).")
 @click.option("--split", is_flag=True, help="MkDocs: one site per engagement under engagements/ID/, rebuilt only when its pages "
               "change (also: 'sites: per-engagement' in site.yaml).")
+@no_wait_option
 def build(content: str, target: str, out: str | None, site_dir: str | None, no_html: bool, engagement: str | None,
-          templates: str | None, as_of, audience: str, label: str | None, tags: bool, language: str | None, split: bool) -> None:
+          templates: str | None, as_of, audience: str, label: str | None, tags: bool, language: str | None, split: bool,
+          no_wait: bool) -> None:
     """Render the content into a docs tree and build the site.
 
     For MkDocs: Markdown into docs/, then the real MkDocs build (strict) into
@@ -89,6 +93,9 @@ def build(content: str, target: str, out: str | None, site_dir: str | None, no_h
       opsdocs build --language de --site-dir site-de
 
       opsdocs build --split                  # one site per engagement: an edit rebuilds one small site
+
+    Another opsdocs command writing the same folders is waited for (the
+    waiting is said on stderr), or with --no-wait the build stops at once.
     """
     from ..build import build_site
     from ..project import Project
@@ -106,6 +113,7 @@ def build(content: str, target: str, out: str | None, site_dir: str | None, no_h
         tags=tags,
         language=language,
         split=split,
+        wait=not no_wait,
     )
     try:
         project = Project.at(content)
@@ -168,8 +176,9 @@ def serve(content: str, port: int, engagement: str | None, audience: str, templa
 @click.option("--since", default=None, metavar="REV",
               help="Add what changed since REV: a git revision or tag, a date (YYYY-MM-DD: that day's last commit), "
                    "or 'last-acceptance' (the day of the latest acceptance). Needs git and the content in a repository.")
+@no_wait_option
 def export(engagement_id: str, fmt: str, out: str | None, paper: str, audience: str, as_of, chromium: str | None, content: str,
-           templates: str | None, language: str | None, since: str | None) -> None:
+           templates: str | None, language: str | None, since: str | None, no_wait: bool) -> None:
     """Write one engagement's handover as a single document.
 
     A title page, a table of contents, then the overview, the operate plan,
@@ -195,10 +204,12 @@ def export(engagement_id: str, fmt: str, out: str | None, paper: str, audience: 
     target = Path(out or f"handover-{engagement_id}.{fmt}").resolve()
     options = BuildOptions(audience=audience, as_of=as_of.date() if as_of else None, templates=Path(templates) if templates else None,
                            language=language)
+    project = Project.at(content)
     try:
-        data = export_handover(Project.at(content), engagement_id, fmt, options, paper, chromium, lambda line: click.echo(line, err=True),
-                               since)
-        write_new_files(target.parent, {target.name: data}, force=True)
+        with locked(project, [target], "export", no_wait):
+            data = export_handover(project, engagement_id, fmt, options, paper, chromium, lambda line: click.echo(line, err=True),
+                                   since)
+            write_new_files(target.parent, {target.name: data}, force=True)
     except library_errors() as exc:
         fail(exc)
     click.echo(f"wrote {out or target.name} ({len(data) // 1024 + 1} KB)")

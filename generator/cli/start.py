@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from .common import content_option, fail, force_option, library_errors, no_input_option, templates_option
+from .common import content_option, fail, force_option, library_errors, locked, no_input_option, no_wait_option, templates_option
 
 
 def skeleton_options(command):
     """The options every `new` command takes: where the content is, template overrides, prompting, overwriting."""
-    return content_option(templates_option(no_input_option(force_option(command))))
+    return content_option(templates_option(no_input_option(force_option(no_wait_option(command)))))
 
 
 def _ask(questions, given: dict, no_input: bool) -> dict:
@@ -81,10 +81,11 @@ def _project_and_content(content: str):
     return project, read_content(project).content
 
 
-def _write_new(project, files, force: bool) -> None:
+def _write_new(project, files, force: bool, no_wait: bool) -> None:
     from ..write import write_new_files
 
-    written = write_new_files(project.content_dir, {f.rel: f.text.encode("utf-8") for f in files}, force)
+    with locked(project, [project.content_dir], "new", no_wait):
+        written = write_new_files(project.content_dir, {f.rel: f.text.encode("utf-8") for f in files}, force)
     for path in written:
         click.echo(f"wrote {project.rel(path)}")
 
@@ -122,7 +123,7 @@ def _scaffold(project, templates: str | None):
 @click.option("--hourly-rate", help="The hourly rate (for a retainer: beyond the included hours).")
 @click.option("--timezone", help="The client's time zone, e.g. Europe/Berlin.")
 @skeleton_options
-def new_engagement(engagement_id: str, content: str, templates: str | None, no_input: bool, force: bool, **given) -> None:
+def new_engagement(engagement_id: str, content: str, templates: str | None, no_input: bool, force: bool, no_wait: bool, **given) -> None:
     """Start engagements/ID/engagement.yaml, with its runbooks/ and incidents/ folders.
 
     Example: opsdocs new engagement acme --client "ACME Retail GmbH" --system "ACME Shop" --no-input
@@ -136,7 +137,7 @@ def new_engagement(engagement_id: str, content: str, templates: str | None, no_i
         eid = check_new_id(engagement_id, "engagement")
         answers = _ask(engagement_questions(loaded), given, no_input)
         created = make(_scaffold(project, templates), eid, answers, loaded.site.currency)
-        _write_new(project, [created], force)
+        _write_new(project, [created], force, no_wait)
         make_folders(project.content_dir, engagement_folders(eid))
     except library_errors() as exc:
         fail(exc)
@@ -159,7 +160,7 @@ def _engagement(loaded, engagement_id: str):
 @click.option("--alerts", help="The alert ids it answers, separated by commas.")
 @click.option("--owner", help="Who keeps it up to date.")
 @skeleton_options
-def new_runbook(engagement_id: str, runbook_id: str, content: str, templates: str | None, no_input: bool, force: bool, **given) -> None:
+def new_runbook(engagement_id: str, runbook_id: str, content: str, templates: str | None, no_input: bool, force: bool, no_wait: bool, **given) -> None:
     """Start engagements/ENGAGEMENT/runbooks/ID.yaml.
 
     Example: opsdocs new runbook kestrel-shop cache-outage --title "Cache cluster down" --alerts cache-errors
@@ -172,7 +173,7 @@ def new_runbook(engagement_id: str, runbook_id: str, content: str, templates: st
         data = _engagement(loaded, engagement_id)
         rid = check_new_id(runbook_id, "runbook")
         answers = _ask(runbook_questions(data), given, no_input)
-        _write_new(project, [make(_scaffold(project, templates), data, rid, answers)], force)
+        _write_new(project, [make(_scaffold(project, templates), data, rid, answers)], force, no_wait)
     except library_errors() as exc:
         fail(exc)
 
@@ -189,7 +190,7 @@ def new_runbook(engagement_id: str, runbook_id: str, content: str, templates: st
 @click.option("--resolved-at", help="When it was over.")
 @click.option("--author", help="Who writes the post-mortem.")
 @skeleton_options
-def new_incident(engagement_id: str, incident_id: str | None, content: str, templates: str | None, no_input: bool, force: bool, **given) -> None:
+def new_incident(engagement_id: str, incident_id: str | None, content: str, templates: str | None, no_input: bool, force: bool, no_wait: bool, **given) -> None:
     """Start a post-mortem: engagements/ENGAGEMENT/incidents/ID.yaml.
 
     ID defaults to '<date>-<title as words>'. The timeline is filled in from
@@ -207,7 +208,7 @@ def new_incident(engagement_id: str, incident_id: str | None, content: str, temp
         data = _engagement(loaded, engagement_id)
         answers = _ask(incident_questions(data), given, no_input)
         iid = check_new_id(incident_id, "incident") if incident_id else default_id(answers, data.engagement.terms.coverage.timezone)
-        _write_new(project, [make(_scaffold(project, templates), data, iid, answers)], force)
+        _write_new(project, [make(_scaffold(project, templates), data, iid, answers)], force, no_wait)
     except library_errors() as exc:
         fail(exc)
 
@@ -222,7 +223,7 @@ def new_incident(engagement_id: str, incident_id: str | None, content: str, temp
 @click.option("--contact", help="Where clients write to.")
 @no_input_option
 @force_option
-def init(directory: str, no_input: bool, force: bool, **given) -> None:
+def init(directory: str, no_input: bool, force: bool, no_wait: bool, **given) -> None:
     """Start a new docs project for a consultancy in DIR.
 
     Writes content/ (site.yaml and a handbook with the Operate phase and a

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from pydantic import BaseModel
 
-from .model import EngagementData
+from .model import EngagementData, updated
 from .model.kinds import kinds_in
 from .model.types import Item
 
@@ -38,4 +36,4 @@ def engagement_for(data: EngagementData, audience: str) -> EngagementData:
     for kind in kinds_in("engagement"):
         held = getattr(data, kind.attr)
         changes[kind.attr] = {k: strip_internal(v) for k, v in held.items()} if kind.many else strip_internal(held)
-    return replace(data, **changes)
+    return updated(data, **changes)

@@ -13,15 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 
 from .errors import OpsdocsError
 from .i18n import Language, language
 
-if TYPE_CHECKING:
-    from .history import Changes
+from .history import Changes, listed
 from .model import EngagementData
 from .pages import Page, Plan
 from .pipeline import read_content, render_site
@@ -135,7 +133,7 @@ def changes_section(changes: "Changes", lang: Language, anchors: dict[str, str],
            text(_("Compared with commit %(commit)s of %(date)s.") % {"commit": since.commit[:10], "date": lang.date(since.day)})]
     if changes.empty:
         return "\n".join(out + ["", text(_("Nothing in this handover changed since then."))])
-    for kind, folder, title in (("runbook", "runbooks", _("Runbooks")), ("incident", "postmortems", _("Post-mortems"))):
+    for kind, folder, title in ((k.name, k.page_folder, _(k.label)) for k in listed()):
         rows = [(_("added"), ident, name) for ident, name in changes.added[kind]]
         rows += [(_("changed"), ident, name) for ident, name in changes.changed[kind]]
         rows += [(_("removed"), None, name) for _ident, name in changes.removed[kind]]

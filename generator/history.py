@@ -12,7 +12,8 @@ from pathlib import Path, PurePosixPath
 
 from .errors import ContentErrors, OpsdocsError
 from .i18n import N_
-from .model import EngagementData
+from .model import EngagementData, models_of
+from .model.kinds import Kind, kinds_in
 from .parse import parse_yaml
 
 LAST_ACCEPTANCE = "last-acceptance"
@@ -103,7 +104,7 @@ def _old_files(root: Path, commit: str, folder: PurePosixPath) -> dict[str, str]
     found = {}
     for name in names:
         rel = PurePosixPath(name).relative_to(folder).as_posix()
-        if rel == "engagement.yaml" or re.fullmatch(r"(runbooks|incidents)/[^/]+\.ya?ml", rel):
+        if rel == "engagement.yaml" or any(re.fullmatch(re.escape(kind.source) + r"[^/]+\.ya?ml", rel) for kind in listed()):
             found[rel] = _git(root, "show", f"{commit}:{name}")
     return found
 
@@ -140,8 +141,9 @@ def changes_since(root: Path, folder: Path, since: Since, data: EngagementData, 
     files = _old_files(root, since.commit, PurePosixPath(folder.relative_to(top).as_posix()))
     old = {name: _data(text, name) for name, text in files.items()}
     found = Changes(since)
-    for kind, sub, now in (("runbook", "runbooks", visible.runbooks), ("incident", "incidents", visible.incidents)):
-        before = {PurePosixPath(name).stem: value for name, value in old.items() if name.startswith(sub + "/")}
+    for listed_kind in listed():
+        kind, sub, now = listed_kind.name, listed_kind.source, models_of(visible, listed_kind)
+        before = {PurePosixPath(name).stem: value for name, value in old.items() if name.startswith(sub)}
         current = {ident: data.sources[(kind, ident)].data for ident in now if (kind, ident) in data.sources}
         found.added[kind] = [(i, now[i].title) for i in sorted(now) if i not in before]
         found.changed[kind] = [(i, now[i].title) for i in sorted(now) if i in before and current.get(i) != before[i]]
@@ -154,6 +156,11 @@ def changes_since(root: Path, folder: Path, since: Since, data: EngagementData, 
         known = {str(item.get("do")) for item in earlier if isinstance(item, dict)} if isinstance(earlier, list) else set()
         found.actions.extend((iid, item) for item in incident.action_items if str(item.do) not in known)
     return found
+
+
+def listed() -> tuple[Kind, ...]:
+    """The kinds whose documents "changes since" lists: an engagement's folders of documents with pages."""
+    return tuple(kind for kind in kinds_in("engagement") if kind.many and kind.page_template and kind.changes)
 
 
 def _before_incident(old: dict[str, object], iid: str) -> object:

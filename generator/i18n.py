@@ -43,10 +43,19 @@ VALUES = frozenset((
 
 
 @lru_cache(maxsize=1)
+def catalogs() -> dict[str, Path]:
+    """Each language's catalog: opsdocs' own (`locale/<tag>/LC_MESSAGES/opsdocs.po`), and those other packages
+    bring through the `opsdocs.languages` entry points."""
+    from .plugins import LANGUAGES, paths
+
+    own = {po.parent.parent.name: po for po in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
+    return {**paths(LANGUAGES), **own}
+
+
+@lru_cache(maxsize=1)
 def languages() -> tuple[str, ...]:
     """The languages opsdocs writes: English and every language with a catalog."""
-    found = {po.parent.parent.name for po in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
-    return tuple(sorted(found | {SOURCE}))
+    return tuple(sorted(set(catalogs()) | {SOURCE}))
 
 
 def check_tag(value: object) -> str:
@@ -71,7 +80,7 @@ def _translations(language: str) -> _gettext.NullTranslations:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with open(LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as po:
+    with open(catalogs()[language], "rb") as po:
         catalog = read_po(po, locale=language, domain=DOMAIN)
     compiled = BytesIO()
     write_mo(compiled, catalog)

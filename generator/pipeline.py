@@ -66,9 +66,9 @@ def read_content(project: Project, strict: bool = False, only: set[str] | None =
     """
     from .load import load_content
     from .model import validate_content
-    from .model.kinds import KINDS
+    from .model.kinds import kinds
 
-    raw, problems = load_content(project.content_dir, project.root, KINDS, only)
+    raw, problems = load_content(project.content_dir, project.root, kinds(), only)
     content, more = validate_content(raw)
     problems.extend(more)
     if content is not None and only is None:

@@ -53,9 +53,13 @@ class Project:
         return self.root / "mkdocs.yml"
 
     def template_tiers(self, extra: Path | None = None) -> list[Path]:
-        """Template folders, first match wins: --templates, the project's templates/, the shipped ones."""
+        """Template folders, first match wins: --templates, the project's templates/, those of other packages
+        (`opsdocs.templates` entry points: a kind's or an engine's own), the shipped ones."""
+        from .plugins import TEMPLATES, paths
+
         tiers = [extra.resolve()] if extra else []
         tiers.append(self.root / "templates")
+        tiers.extend(paths(TEMPLATES).values())
         tiers.append(default_templates_dir())
         return tiers
 

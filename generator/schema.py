@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from .errors import OpsdocsError
-from .model.kinds import KIND, KINDS
+from .model.kinds import KIND, kinds
 
 
 def document_schema(kind: str) -> dict:
@@ -24,7 +24,7 @@ def write_schemas(out_dir: Path) -> list[Path]:
     except OSError as exc:
         raise OpsdocsError(f"{out_dir}: cannot create the folder: {exc.strerror}") from None
     written = []
-    for kind in sorted(k.name for k in KINDS):
+    for kind in sorted(k.name for k in kinds()):
         path = out_dir / f"{kind}.schema.json"
         path.write_text(json.dumps(document_schema(kind), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(path)

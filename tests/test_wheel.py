@@ -35,7 +35,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory):
     need(chromium_path() is not None, "chromium is not installed (apt-get install chromium)")
     base = tmp_path_factory.mktemp("wheel")
     # The sdist first, then the wheel from the sdist, as `python -m build` does: both must carry mermaid.
-    _run([sys.executable, "-m", "build", "--outdir", base / "dist", ROOT], cwd=base)
+    _run([sys.executable, "-m", "build", "--outdir", base / "dist", ROOT], cwd=base,
+         env={**os.environ, "OPSDOCS_REQUIRE_MERMAID": "1"})
     wheel = next((base / "dist").glob("opsdocs-*.whl"))
     sdist = next((base / "dist").glob("opsdocs-*.tar.gz"))
     with zipfile.ZipFile(wheel) as archive:

@@ -53,15 +53,13 @@ def check(content: str, strict: bool, fmt: str, handover: str | None, as_of) -> 
         return
     for warning in checked.warnings:
         click.echo(warning.format(), err=True)
+    from ..model import models_of
+    from ..model.kinds import kinds_in
+
     c = checked.content
-    runbooks = sum(len(e.runbooks) for e in c.engagements.values())
-    incidents = sum(len(e.incidents) for e in c.engagements.values())
-    parts = [
-        count(len(c.engagements), "engagement"),
-        count(runbooks, "runbook"),
-        count(incidents, "incident"),
-        count(len(c.phases), "phase"),
-    ]
+    parts = [count(len(c.engagements), "engagement")]
+    parts += [count(sum(len(models_of(e, kind)) for e in c.engagements.values()), kind.name) for kind in kinds_in("engagement") if kind.many]
+    parts += [count(len(models_of(c, kind)), kind.name) for kind in kinds_in("site") if kind.many]
     if checked.warnings:
         parts.append(count(len(checked.warnings), "warning"))
     drafts = checked.drafts()

@@ -90,7 +90,50 @@ def _write_new(project, files, force: bool, no_wait: bool) -> None:
         click.echo(f"wrote {project.rel(path)}")
 
 
-@click.group()
+def _document_command(kind) -> click.Command:
+    """`opsdocs new <kind> ENGAGEMENT [ID]` for one kind of engagement document: its options are its questions."""
+
+    def run(engagement_id: str, ident: str | None, content: str, templates: str | None, no_input: bool, force: bool,
+            no_wait: bool, **given) -> None:
+        from ..scaffold import check_new_id, new_of_kind
+
+        try:
+            project, loaded = _project_and_content(content)
+            data = _engagement(loaded, engagement_id)
+            answers = _ask(kind.questions(data), given, no_input)
+            ident = check_new_id(ident, kind.name) if ident else kind.new_id(data, answers)
+            _write_new(project, [new_of_kind(_scaffold(project, templates), kind, data, ident, answers)], force, no_wait)
+        except library_errors() as exc:
+            fail(exc)
+
+    params: list[click.Parameter] = [
+        click.Argument(["engagement_id"], metavar="ENGAGEMENT"),
+        click.Argument(["ident"], metavar="[ID]" if kind.new_id else "ID", required=kind.new_id is None),
+    ]
+    params += [click.Option(["--" + q.name.replace("_", "-")], help=q.help) for q in kind.questions(None)]
+    return skeleton_options(click.Command(kind.name, callback=run, params=params, help=kind.new_help))
+
+
+class _NewGroup(click.Group):
+    """`new engagement`, then a command for each kind of engagement document that has a skeleton (model.kinds),
+    built when asked for, so a kind registered by another package gets its `new` command too."""
+
+    def _kinds(self) -> dict:
+        from ..model.kinds import kinds_in
+
+        return {k.name: k for k in kinds_in("engagement") if k.many and k.scaffold and k.questions}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._kinds()})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is None and name in self._kinds():
+            command = _document_command(self._kinds()[name])
+        return command
+
+
+@click.group(cls=_NewGroup)
 def new() -> None:
     """Start a new engagement, runbook or post-mortem from a commented skeleton.
 
@@ -152,78 +195,18 @@ def _engagement(loaded, engagement_id: str):
     return loaded.engagements[engagement_id]
 
 
-@new.command("runbook")
-@click.argument("engagement_id", metavar="ENGAGEMENT")
-@click.argument("runbook_id", metavar="ID")
-@click.option("--title", help="What the runbook is for.")
-@click.option("--service", help="The component it is about.")
-@click.option("--alerts", help="The alert ids it answers, separated by commas.")
-@click.option("--owner", help="Who keeps it up to date.")
-@skeleton_options
-def new_runbook(engagement_id: str, runbook_id: str, content: str, templates: str | None, no_input: bool, force: bool, no_wait: bool, **given) -> None:
-    """Start engagements/ENGAGEMENT/runbooks/ID.yaml.
-
-    Example: opsdocs new runbook kestrel-shop cache-outage --title "Cache cluster down" --alerts cache-errors
-    """
-    from ..scaffold import check_new_id, runbook_questions
-    from ..scaffold import new_runbook as make
-
-    try:
-        project, loaded = _project_and_content(content)
-        data = _engagement(loaded, engagement_id)
-        rid = check_new_id(runbook_id, "runbook")
-        answers = _ask(runbook_questions(data), given, no_input)
-        _write_new(project, [make(_scaffold(project, templates), data, rid, answers)], force, no_wait)
-    except library_errors() as exc:
-        fail(exc)
-
-
-@new.command("incident")
-@click.argument("engagement_id", metavar="ENGAGEMENT")
-@click.argument("incident_id", metavar="[ID]", required=False)
-@click.option("--title", help="What happened, in a line.")
-@click.option("--severity", help="A severity id of the engagement, e.g. sev1.")
-@click.option("--started-at", help="When the impact began: 2026-03-14T09:12+01:00.")
-@click.option("--detected-at", help="When it was noticed (default: --started-at).")
-@click.option("--acknowledged-at", help="When someone took it on.")
-@click.option("--mitigated-at", help="When users stopped being affected.")
-@click.option("--resolved-at", help="When it was over.")
-@click.option("--author", help="Who writes the post-mortem.")
-@skeleton_options
-def new_incident(engagement_id: str, incident_id: str | None, content: str, templates: str | None, no_input: bool, force: bool, no_wait: bool, **given) -> None:
-    """Start a post-mortem: engagements/ENGAGEMENT/incidents/ID.yaml.
-
-    ID defaults to '<date>-<title as words>'. The timeline is filled in from
-    the times given, and the engagement's alerts and runbooks are listed in
-    comments, ready to link.
-
-    Example: opsdocs new incident kestrel-shop --title "Checkout down" --severity sev1 --started-at 2026-03-14T09:12+01:00 --no-input
-    """
-    from ..scaffold import check_new_id, incident_questions
-    from ..scaffold import incident_id as default_id
-    from ..scaffold import new_incident as make
-
-    try:
-        project, loaded = _project_and_content(content)
-        data = _engagement(loaded, engagement_id)
-        answers = _ask(incident_questions(data), given, no_input)
-        iid = check_new_id(incident_id, "incident") if incident_id else default_id(answers, data.engagement.terms.coverage.timezone)
-        _write_new(project, [make(_scaffold(project, templates), data, iid, answers)], force, no_wait)
-    except library_errors() as exc:
-        fail(exc)
-
-
 @click.command()
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False))
 @click.option("--consultancy", help="Your company's name.")
 @click.option("--title", help="The docs site's title.")
 @click.option("--currency", help="The currency of your rates, e.g. EUR.")
-@click.option("--language", help="The language of the pages opsdocs writes: en, de, fr, or with a region such as de-CH.")
+@click.option("--language", help="The language of the pages opsdocs writes, e.g. en, de or fr, or with a region such as de-CH "
+              "(every language opsdocs has a catalog for).")
 @click.option("--url", help="Your website.")
 @click.option("--contact", help="Where clients write to.")
 @no_input_option
 @force_option
-def init(directory: str, no_input: bool, force: bool, no_wait: bool, **given) -> None:
+def init(directory: str, no_input: bool, force: bool, **given) -> None:
     """Start a new docs project for a consultancy in DIR.
 
     Writes content/ (site.yaml and a handbook with the Operate phase and a

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,6 +34,10 @@ class EngagementData:
     sources: dict[DocKey, Document] = field(default_factory=dict, repr=False, compare=False)
     unreadable: frozenset[DocKey] = field(default=frozenset(), repr=False, compare=False)  # their own errors said it
     monitoring: Monitoring = field(default_factory=Monitoring)  # what the client's monitoring files say
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)  # the documents of registered kinds, by their attr
+
+    def __getattr__(self, name: str) -> Any:
+        return _extra(self, name)
 
     @property
     def slos(self) -> list[Slo]:
@@ -61,10 +65,35 @@ class Content:
     assets: dict[str, HandFile]  # the other files under handbook/pages/: images, stylesheets, scripts
     engagements: dict[str, EngagementData]
     sources: dict[DocKey, Document] = field(default_factory=dict, repr=False, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)  # the documents of registered kinds, by their attr
+
+    def __getattr__(self, name: str) -> Any:
+        return _extra(self, name)
 
     def documents(self) -> list[tuple[Kind, Document, BaseModel | None]]:
         """Each file of the handbook (site.yaml too) with its kind and model."""
         return documents_of(self, self.sources)
+
+
+def _extra(owner: object, name: str) -> Any:
+    """A registered kind's documents, read like a built-in kind's attribute (`data.changes`)."""
+    extra = owner.__dict__.get("extra")
+    if extra is not None and name in extra:
+        return extra[name]
+    raise AttributeError(f"{type(owner).__name__} has no attribute '{name}'")
+
+
+def with_extra(cls: type, **values: Any) -> Any:
+    """`cls(**values)`, the attributes it does not declare (registered kinds') kept in its `extra`."""
+    own = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in values.items() if k in own}, extra={k: v for k, v in values.items() if k not in own})
+
+
+def updated(owner: Any, **values: Any) -> Any:
+    """`dataclasses.replace` for Content and EngagementData: registered kinds' attributes go to `extra`."""
+    own = {f.name for f in fields(owner)}
+    extra = {k: v for k, v in values.items() if k not in own}
+    return replace(owner, **{k: v for k, v in values.items() if k in own}, **({"extra": {**owner.extra, **extra}} if extra else {}))
 
 
 def documents_of(owner: object, sources: dict[DocKey, Document]) -> list[tuple[Kind, Document, BaseModel | None]]:
@@ -203,7 +232,7 @@ def validate_engagement(raw: RawEngagement) -> tuple[EngagementData | None, list
     fields = _validate_all(raw.documents, kinds_in("engagement"), errors)
     if fields["engagement"] is None:
         return None, errors
-    data = EngagementData(raw.id, sources=dict(raw.documents), unreadable=raw.unreadable, **fields)
+    data = with_extra(EngagementData, id=raw.id, sources=dict(raw.documents), unreadable=raw.unreadable, **fields)
     monitor = data.engagement.operate.monitor
     if monitor.sources is not None and raw.folder is not None:
         display = _display(raw.display_root or raw.folder)
@@ -247,4 +276,4 @@ def validate_content(raw: RawContent) -> tuple[Content | None, list[Problem]]:
     assets = {path: file for path, file in raw.handwritten.items() if not file.is_page}
     if fields["site"] is None:
         return None, errors
-    return Content(pages=pages, assets=assets, engagements=engagements, sources=dict(raw.documents), **fields), errors
+    return with_extra(Content, pages=pages, assets=assets, engagements=engagements, sources=dict(raw.documents), **fields), errors

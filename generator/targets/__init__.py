@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import OpsdocsError, did_you_mean
+from ..plugins import ENGINES, load_modules
 
 if TYPE_CHECKING:
     import jinja2
@@ -72,11 +73,13 @@ def unregister(name: str) -> None:
 
 
 def engines() -> dict[str, Engine]:
-    """Every engine: the modules of this package, imported once, and any registered since."""
+    """Every engine: the modules of this package and of the `opsdocs.engines` entry points (other packages'),
+    imported once, and any registered since."""
     global _discovered
     if not _discovered:
         for module in sorted(info.name for info in pkgutil.iter_modules(__path__)):
             importlib.import_module(f"{__name__}.{module}")
+        load_modules(ENGINES)
         _discovered = True
     return dict(sorted(_REGISTRY.items()))
 

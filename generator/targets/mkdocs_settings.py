@@ -143,6 +143,18 @@ def _without(nav: Any, mentioned: set[str]) -> Any:
     return kept
 
 
+def material_language(tag: str) -> str:
+    """The language Material writes its own words in: the tag's region-specific one, else its language's, else English."""
+    import material
+
+    known = Path(material.__file__).parent / "templates" / "partials" / "languages"
+    language, _, region = tag.replace("_", "-").partition("-")
+    for code in ([f"{language.lower()}-{region.upper()}"] if region else []) + [language.lower()]:
+        if (known / f"{code}.html").is_file():
+            return code
+    return "en"
+
+
 def for_build(settings: Settings, nav: list[Any], title: str, url: str | None, language: str = "en") -> tuple[dict[str, Any], list[str]]:
     """The overrides for one build (besides the folders), and what opsdocs added that the user had not set."""
     values, added = copy.deepcopy(settings.values), []  # MkDocs consumes the mappings it is given: each build its own
@@ -159,7 +171,7 @@ def for_build(settings: Settings, nav: list[Any], title: str, url: str | None, l
     theme = theme if isinstance(theme, dict) else {"name": theme}
     if theme.get("name") == "material" and "language" not in theme:
         # Material's words (search, navigation) and its search stemming in the site's language; the user's choice wins.
-        overrides["theme"] = {**theme, "language": language.replace("_", "-").split("-")[0]}
+        overrides["theme"] = {**theme, "language": material_language(language)}
     if "strict" not in values:
         overrides["strict"] = True
     user_nav = values.get("nav")

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import Memo, digest_tree, memo_key, memo_path, sha
-from .i18n import LOCALE_DIR
-from .pipeline import SiteRender, render_site
+from .i18n import catalogs
 from .lock import holding
+from .pipeline import SiteRender, render_site
 from .project import BuildOptions, Project
-from .targets.mkdocs_settings import config_files
+from .targets import get_engine
 from .write import MARKER, Staging, check_output_dir, follow_umask, write_in_place
 
 
@@ -62,25 +62,16 @@ def diff(made: SiteRender, memo: Memo) -> Diff:
     return Diff(changed, kept, removed, outputs)
 
 
-def _version(package: str) -> str | None:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return None
-
-
 def open_memo(project: Project, name: str, options: BuildOptions, out_dir: Path) -> Memo:
     """The memo of one output folder, keyed by everything besides an engagement's own files that its pages depend on."""
     tiers = project.template_tiers(options.templates)
     mermaid = project.mermaid_js()
     key = memo_key(
         name, options.audience, options.as_of, options.engagement, options.label, options.tags, options.language, options.split,
-        digest_tree(tiers), digest_tree([project.content_dir / "site.yaml", project.content_dir / "handbook"]), digest_tree([LOCALE_DIR]),
+        digest_tree(tiers), digest_tree([project.content_dir / "site.yaml", project.content_dir / "handbook"]), digest_tree(sorted(catalogs().values())),
         (mermaid.stat().st_size, mermaid.stat().st_mtime_ns) if mermaid else None,
         # What the HTML is built with: an engagement's site kept from the last split build must match the new ones.
-        digest_tree(config_files(project.mkdocs_config)), _version("mkdocs"), _version("mkdocs-material"),
+        get_engine(name).memo_key(project),
     )
     path = memo_path(project.root / ".opsdocs-cache", out_dir, name)
     return Memo.open(path, key, project.content_dir / "engagements", out_dir, MARKER)
@@ -88,8 +79,6 @@ def open_memo(project: Project, name: str, options: BuildOptions, out_dir: Path)
 
 def output_dirs(project: Project, name: str, options: BuildOptions) -> tuple[Path, Path | None]:
     """Where one engine's docs tree goes, and its HTML (None without an HTML build); both checked as safe."""
-    from .targets import get_engine
-
     engine = get_engine(name)
     default_out, default_site = engine.locate(project) if engine.locate else (project.root / str(engine.default_out), project.root / "site")
     given = options.out if options.out and len(options.targets) == 1 else None
@@ -104,8 +93,6 @@ def output_dirs(project: Project, name: str, options: BuildOptions) -> tuple[Pat
 
 def build_target(project: Project, name: str, options: BuildOptions, progress: Callable[[str], None]) -> Report:
     """Render one engine's site (only what changed), then write it: all or nothing."""
-    from .targets import get_engine
-
     out_dir, site_dir = output_dirs(project, name, options)
     for warning in get_engine(name).host_warnings(out_dir):
         progress(f"{name}: warning: {warning}")
@@ -134,8 +121,6 @@ def commit(project: Project, name: str, made: SiteRender, changes: Diff, memo: M
            progress: Callable[[str], None], split: bool = False, audience: str = "client") -> int:
     """Write the new tree (and build its HTML: one site, or with `split` one per engagement where the engine can);
     returns how many files were written."""
-    from .targets import get_engine
-
     engine = get_engine(name)
     if site_dir is not None and engine.html is not None:
         with Staging(out_dir) as docs:

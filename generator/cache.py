@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .write import write_atomic
 
 FORMAT = 2
 Signature = tuple[tuple[str, int, int], ...]
@@ -86,7 +87,7 @@ class Entry:
     signature: Signature
     digest: str
     position: int  # its place among the engagements: a new engagement moves the ones after it
-    part: Any  # pipeline.Part, without its files' bytes
+    part: Any  # pipeline.EngagementPart, without its files' bytes
 
 
 @dataclass
@@ -160,8 +161,6 @@ class Memo:
         self.path.unlink(missing_ok=True)
 
     def save(self, outputs: dict[str, str]) -> None:
-        from .write import write_atomic
-
         self.next.outputs = outputs
         write_atomic(self.path, pickle.dumps(self.next, protocol=pickle.HIGHEST_PROTOCOL))
 

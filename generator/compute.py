@@ -20,11 +20,12 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .alerting import alert_views, chain_gaps
+from .handover import FRESH, handover_checklist
 from .model import Content, EngagementData
 from .model.engagement import Engagement, Slo
 from .model.incident import ActionItem, Incident
 
-UNTESTED_AFTER = timedelta(days=180)
 OPEN_STATUSES = ("open", "in-progress")
 
 
@@ -173,8 +174,6 @@ class Gaps:
 
 
 def coverage_gaps(data: EngagementData, as_of: date, views: list | None = None) -> Gaps:
-    from .alerting import alert_views, chain_gaps
-
     views = alert_views(data) if views is None else views
     answered = {v.runbook for v in views if v.runbook} | {rid for rid, r in data.runbooks.items() if r.alerts}
     required = {s.id for s in data.engagement.operate.fix.severity_levels if s.postmortem == "required"}
@@ -184,7 +183,7 @@ def coverage_gaps(data: EngagementData, as_of: date, views: list | None = None) 
         runbooks_without_alert=sorted(rid for rid in data.runbooks if rid not in answered),
         runbooks_untested=sorted(
             (rid, r.last_tested) for rid, r in data.runbooks.items()
-            if r.last_tested is None or as_of - r.last_tested > UNTESTED_AFTER
+            if r.last_tested is None or as_of - r.last_tested > FRESH
         ),
         incidents_missing_postmortem=sorted(
             (iid, i.severity, i.status) for iid, i in data.incidents.items()
@@ -294,9 +293,6 @@ class Insights:
 
 
 def engagement_insights(data: EngagementData, as_of: date, default_currency: str) -> Insights:
-    from .alerting import alert_views
-    from .handover import handover_checklist
-
     months, per_month = incidents_per_month(data)
     slos, views = data.slos, alert_views(data)  # each worked out once: several figures use them
     insights = Insights(

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .escape import Safe
+from .escape import Safe, mermaid_label
 from .i18n import N_
-from .render import mermaid_label
 
 
 def node_id(raw: str, index: int) -> str:

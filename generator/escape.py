@@ -271,3 +271,14 @@ def yaml_scalar(value: object, flow: bool = False) -> str:
     if plain and not re.fullmatch(r"[\d.:eE+-]+", text) and not (flow and "," in text):
         return text
     return json.dumps(text, ensure_ascii=False)
+
+
+def mermaid_label(text: str) -> str:
+    """Text inside a quoted mermaid label: quotes and markup as entity codes."""
+    out = []
+    for ch in " ".join(text.split()):
+        if ch in '"#<>{}[]()|`;':
+            out.append(f"#{ord(ch)};")
+        else:
+            out.append(ch)
+    return "".join(out)

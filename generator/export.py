@@ -7,7 +7,6 @@ engine (plain CommonMark); this module puts them together into one document.
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -16,21 +15,23 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from .audience import engagement_for
+from .chromium import find_chromium, print_pdf, render_mermaid
 from .errors import OpsdocsError
+from .history import Changes, changes_since, listed, resolve
 from .i18n import Language, language
-
-from .history import Changes, listed
+from .links import rewrite_relative_links
 from .model import EngagementData
 from .pages import Page, Plan
 from .pipeline import read_content, render_site
 from .project import PAPERS, BuildOptions, Project
+from .targets import get_engine
 
-_LINK = re.compile(r"\]\(([^)\s]+?\.md)(#[^)\s]*)?\)")
 _FENCE = re.compile(r"^```mermaid\n(.*?)\n```$", re.M | re.S)
 
 
 @dataclass(frozen=True)
-class Section:
+class HandoverSection:
     page: Page
     anchor: str
     level: int  # 1 for the engagement's own pages, 2 for each runbook and post-mortem
@@ -40,7 +41,7 @@ class Section:
         return lang.gettext("Overview") if self.anchor == "overview" else self.page.title
 
 
-def sections_of(plan: Plan, engagement_id: str) -> list[Section]:
+def sections_of(plan: Plan, engagement_id: str) -> list[HandoverSection]:
     """The handover's parts in reading order: overview, operate, runbooks, post-mortems, terms."""
     base = f"engagements/{engagement_id}/"
     sections = []
@@ -49,7 +50,7 @@ def sections_of(plan: Plan, engagement_id: str) -> list[Section]:
             continue
         rel = page.path[len(base):-3]
         anchor = "overview" if rel == "index" else rel.replace("/index", "").replace("/", "-")
-        sections.append(Section(page, anchor, 2 if "/" in rel and not rel.endswith("/index") else 1))
+        sections.append(HandoverSection(page, anchor, 2 if "/" in rel and not rel.endswith("/index") else 1))
     return sections
 
 
@@ -75,8 +76,6 @@ def assemble(data: EngagementData, consultancy: str, plan: Plan, pages: dict[str
              changes: "Changes | None" = None) -> str:
     """The handover as one CommonMark document: title page, contents, then every part in order, in `lang`; with
     `changes`, what changed since an earlier revision comes first."""
-    from .targets import get_engine
-
     e = data.engagement
     sections = sections_of(plan, data.id)
     anchors = {s.page.path: s.anchor for s in sections}
@@ -124,8 +123,6 @@ def changes_title(changes: "Changes", lang: Language) -> str:
 
 def changes_section(changes: "Changes", lang: Language, anchors: dict[str, str], eid: str) -> str:
     """The "Changes since" section: documents added, changed or removed, parts of the plan changed, new action items."""
-    from .targets import get_engine
-
     escaper, _ = get_engine("export").escaper, lang.gettext
     text = escaper.text
     since = changes.since
@@ -158,13 +155,8 @@ def changes_section(changes: "Changes", lang: Language, anchors: dict[str, str],
 
 def _rewrite_links(markdown: str, page_path: str, anchors: dict[str, str]) -> str:
     """Links between pages become links within the document; links out of it become plain text."""
-    folder = posixpath.dirname(page_path)
-
-    def replace(match: re.Match) -> str:
-        target = posixpath.normpath(posixpath.join(folder, match.group(1)))
-        return f"](#{anchors[target]})" if target in anchors else match.group(0)
-
-    rewritten = _LINK.sub(replace, markdown)
+    rewritten = rewrite_relative_links(markdown, page_path, lambda target, written, fragment: f"#{anchors[target]}"
+                                       if target in anchors else None)
     # A link to a page outside the handover keeps its text only.
     return re.sub(r"\[([^\]]*)\]\((?![#a-z]+:|#)[^)\s]+\.md(#[^)\s]*)?\)", r"\1", rewritten)
 
@@ -218,15 +210,11 @@ def export_handover(project: Project, engagement: str, fmt: str, options: BuildO
                     since: str | None = None) -> bytes:
     """One engagement's handover document as Markdown, HTML or PDF bytes; with `since` (a git revision, a date or
     `last-acceptance`), what changed since then comes first."""
-    from .audience import engagement_for
-
     options = replace(options, engagement=engagement)
     made = render_site(project, "export", options)
     data = read_content(project, only={engagement}).content.engagements[engagement]
     changes = None
     if since is not None:
-        from .history import changes_since, resolve
-
         found = resolve(project.root, since, data)
         progress(f"export: comparing with {found.commit[:10]} ({found.day.isoformat()})")
         folder = project.content_dir / "engagements" / engagement
@@ -235,8 +223,6 @@ def export_handover(project: Project, engagement: str, fmt: str, options: BuildO
     markdown = assemble(data, made.site.consultancy.name, made.plan, made.files, made.parts[engagement].as_of, lang, changes)
     if fmt == "md":
         return markdown.encode("utf-8")
-    from .chromium import find_chromium, print_pdf, render_mermaid
-
     browser = find_chromium(chromium)
     sources = diagram_sources(markdown)
     mermaid = project.mermaid_js()

@@ -13,7 +13,7 @@ FRESH = timedelta(days=180)  # a restore test or a runbook test older than this 
 
 # The handover's parts in the order the page and the export show them: the key in engagement.yaml, and the check
 # that it is there.
-SECTIONS = (
+HANDOVER_PARTS = (
     ("responsibilities", N_("Responsibilities recorded")),
     ("maintenance_windows", N_("Maintenance windows recorded")),
     ("backups", N_("Backups and restores recorded")),
@@ -67,7 +67,7 @@ def current_version(data: EngagementData) -> str | None:
 def handover_checklist(data: EngagementData, insights) -> Checklist:
     """Every check of the handover, from the engagement and its other figures (`compute.Insights`)."""
     handover, as_of, alerts = data.engagement.handover, insights.as_of, insights.alerts
-    checks = [Check(message, bool(handover and getattr(handover, key))) for key, message in SECTIONS]
+    checks = [Check(message, bool(handover and getattr(handover, key))) for key, message in HANDOVER_PARTS]
     top = [level.id for level in data.engagement.operate.fix.severity_levels[:2]]
     unanswered = tuple((name, "") for name in sorted({a.name for a in alerts if a.severity in top and not (a.runbook or a.runbook_url)}))
     checks.append(Check(N_("Every %(severities)s alert has a runbook"), not unanswered, unanswered,

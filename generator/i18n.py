@@ -23,6 +23,8 @@ from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .plugins import LANGUAGES, paths
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "opsdocs"
 SOURCE = "en"  # the language of the messages in the code and templates
@@ -46,8 +48,6 @@ VALUES = frozenset((
 def catalogs() -> dict[str, Path]:
     """Each language's catalog: opsdocs' own (`locale/<tag>/LC_MESSAGES/opsdocs.po`), and those other packages
     bring through the `opsdocs.languages` entry points."""
-    from .plugins import LANGUAGES, paths
-
     own = {po.parent.parent.name: po for po in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
     return {**paths(LANGUAGES), **own}
 

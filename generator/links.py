@@ -11,8 +11,9 @@ characters that browsers drop taken out first.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -21,6 +22,8 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 URL_RULE = "only http, https and mailto URLs and relative links become links"
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _DROPPED = re.compile(r"[\x00-\x20\x7f\\]")  # what a browser ignores in a scheme, and Markdown's escapes
+# A relative link in Markdown: `](path#fragment)`, not a URL with a scheme, an anchor alone or a path from the root.
+_RELATIVE_LINK = re.compile(r"\]\((?![a-z][a-z0-9+.-]*:|#|/)([^)\s]+?)(#[^)\s]*)?\)")
 _HTML_URL = re.compile(r"""\b(?:href|src|action|formaction|poster|xlink:href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
 
@@ -75,3 +78,22 @@ def unsafe_urls(markdown: str) -> list[str]:
 
 def unsafe_message(url: str) -> str:
     return f"a link to '{url}': {URL_RULE}"
+
+
+def rewrite_relative_links(markdown: str, page: str, fix: Callable[[str, str, str], str | None]) -> str:
+    """Every relative link of the Markdown of the docs page `page` (a path such as `engagements/x/index.md`):
+    `fix(target, written, fragment)` gets the target as a path from the docs root, the link as written and its
+    `#fragment` (or ""), and gives the new destination, or None to leave the link as it is."""
+    folder = posixpath.dirname(page)
+
+    def replace(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(folder, match.group(1)))
+        new = fix(target, match.group(1), match.group(2) or "")
+        return match.group(0) if new is None else f"]({new})"
+
+    return _RELATIVE_LINK.sub(replace, markdown)
+
+
+def relative_path(target: str, folder: str) -> str:
+    """The path from `folder` to `target`, both from the docs root (POSIX)."""
+    return posixpath.relpath(target or ".", folder or ".")

@@ -11,9 +11,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .alerting import alert_views, chain_gaps
 from .errors import Problem
-from .links import markdown_links
+from .links import markdown_links, relative_path
 from .model import Content, EngagementData
+from .model.handwritten import read_front_matter
 from .model.types import MarkdownText
 from .pages import plan_site
 from .parse import Document
@@ -85,10 +87,8 @@ def lint_document(doc: Document, model: BaseModel, page_folder: str, pages: set[
 
 def lint_handwritten(content: Content, files: set[str]) -> Iterator[Problem]:
     """Links and images in hand-written pages that lead nowhere in the site, at their line."""
-    from .model.handwritten import front_matter
-
     for path, page in sorted(content.pages.items()):
-        _, body_line, body_start = front_matter(page.text)
+        _, body_line, body_start = read_front_matter(page.text)
         folder = path.rpartition("/")[0]
         for line, kind, href in markdown_links(page.text[body_start:]):
             if kind == "html":
@@ -100,7 +100,7 @@ def lint_handwritten(content: Content, files: set[str]) -> Iterator[Problem]:
             if resolved not in files:
                 what = "page" if target.endswith(".md") else "file"
                 near = difflib.get_close_matches(resolved, sorted(files), n=1, cutoff=0.6)
-                hint = f"did you mean '{posixpath.relpath(near[0], folder or '.')}'? " if near else ""
+                hint = f"did you mean '{relative_path(near[0], folder)}'? " if near else ""
                 yield Problem(page.rel, body_line + line, 0, f"a{'n' if kind == 'image' else ''} {kind} to a {what} that does not exist: {href}",
                               hint + "links are relative to the page's own folder in the site")
 
@@ -122,8 +122,6 @@ def lint_content(content: Content) -> list[Problem]:
 def lint_alerting(data: EngagementData) -> list[Problem]:
     """The chain from alert to person to runbook, as warnings where it breaks: alerts without a runbook, routes
     that reach nobody or only the default receiver, runbook_urls that lead nowhere, SLOs without burn-rate pages."""
-    from .alerting import alert_views, chain_gaps
-
     doc = data.sources[("engagement", "")]
     folder = posixpath.dirname(doc.rel)
     written = {a.id: i for i, a in enumerate(data.engagement.operate.monitor.alerts)}

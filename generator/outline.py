@@ -9,7 +9,7 @@ from .i18n import N_
 from .model import inner_model
 from .model.engagement import Operate, Terms
 
-SECTIONS = [
+OPERATE_STEPS = [
     (N_("O1 — Monitor"), "monitor", N_("What we watch, where, and what wakes someone up.")),
     (N_("O2 — Fix"), "fix", N_("How incidents are classified and who is called, in what order.")),
     (N_("O3 — Improve"), "improve", N_("What we will make better, and the evidence for it.")),
@@ -54,7 +54,7 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Part:
+class PlanPart:
     title: str
     description: str | None
     columns: list[Column]
@@ -62,35 +62,35 @@ class Part:
 
 
 @dataclass(frozen=True)
-class Section:
+class PlanSection:
     title: str
     intro: str
-    parts: list[Part]
+    parts: list[PlanPart]
 
 
 def _guide(info) -> Guide:
     return Guide(info.description, info.is_required())
 
 
-def _part(name: str, info) -> Part:
+def _part(name: str, info) -> PlanPart:
     title = TITLES[name]
     annotation = info.annotation
     inner = inner_model(annotation)
     is_list = typing.get_origin(annotation) is list or any(typing.get_origin(a) is list for a in typing.get_args(annotation))
     if inner is None:
-        return Part(title, None, [], _guide(info))
+        return PlanPart(title, None, [], _guide(info))
     fields = [(n, f) for n, f in inner.model_fields.items() if n != "visibility"]
     columns = [Column(n, _guide(f)) for n, f in fields]
-    return Part(title, ONE_ROW if is_list else None, columns, None)
+    return PlanPart(title, ONE_ROW if is_list else None, columns, None)
 
 
-def operate_outline() -> list[Section]:
+def operate_outline() -> list[PlanSection]:
     """Every section of the operate plan, and the engagement terms, with placeholder guidance (messages, translated
     where the page is written)."""
     sections = []
-    for title, key, intro in SECTIONS:
+    for title, key, intro in OPERATE_STEPS:
         model = inner_model(Operate.model_fields[key].annotation)
         # The client's monitoring files (`sources`) are set up once, not a part of the plan to fill in.
-        sections.append(Section(title, intro, [_part(n, f) for n, f in model.model_fields.items() if n != "sources"]))
-    sections.append(Section(*TERMS, [_part(n, f) for n, f in Terms.model_fields.items()]))
+        sections.append(PlanSection(title, intro, [_part(n, f) for n, f in model.model_fields.items() if n != "sources"]))
+    sections.append(PlanSection(*TERMS, [_part(n, f) for n, f in Terms.model_fields.items()]))
     return sections

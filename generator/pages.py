@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import Any, TypedDict
 
 from .errors import Problem
 from .i18n import SOURCE, Language, language
 from .model import Content, EngagementData, models_of
 from .model.kinds import Kind, kinds_in
+
+
+class RenderContext(TypedDict, total=False):
+    """What every page of one render sees besides its own page's context (`Page.context`)."""
+
+    as_of: date  # the date the figures are computed for
+    insights: dict[str, Any]  # each engagement's figures (compute.EngagementInsights), by id
+    lang: Language  # the language of the handbook's pages (an engagement's pages carry their own)
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,23 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from . import diagrams
+from .audience import engagement_for
+from .cache import sha
+from .compute import engagement_insights, engagement_newest_date, summarise
 from .errors import ContentErrors, Problem, unknown_engagement
+from .i18n import language
+from .lint import lint_content
+from .load import engagement_folders, load_content, load_engagement
+from .model import validate_content, validate_engagement
+from .model.checks import todo_locations
+from .model.kinds import kinds, kinds_in
+from .outline import operate_outline
+from .pages import Plan, collisions, engagement_positions, plan_engagement, plan_handbook, plan_site
+from .parallel import parallel_map, worker_count
 from .project import EPOCH, BuildOptions, Project
+from .render import make_environment
+from .targets import asset_files, get_engine
 
 if TYPE_CHECKING:
     import jinja2
@@ -48,8 +63,6 @@ class Checked:
 
     def drafts(self) -> dict[str, int]:
         """Each draft document's path and how many TODO placeholders it still holds."""
-        from .model.checks import todo_locations
-
         found = {}
         for data in self.content.engagements.values():
             for _, doc, model in data.documents():
@@ -64,20 +77,12 @@ def read_content(project: Project, strict: bool = False, only: set[str] | None =
     `strict` also lints valid content: mojibake, unclosed code fences, dead links.
     `only` limits the engagements read to those ids (an empty set: the handbook alone).
     """
-    from .load import load_content
-    from .model import validate_content
-    from .model.kinds import kinds
-
     raw, problems = load_content(project.content_dir, project.root, kinds(), only)
     content, more = validate_content(raw)
     problems.extend(more)
     if content is not None and only is None:
-        from .pages import collisions, plan_site
-
         problems.extend(collisions(content, plan_site(content)))
     if strict and content is not None and not any(not p.warning for p in problems):
-        from .lint import lint_content
-
         problems.extend(lint_content(content))
     errors = [p for p in problems if not p.warning]
     if errors or content is None:
@@ -87,8 +92,6 @@ def read_content(project: Project, strict: bool = False, only: set[str] | None =
 
 def engagement_ids(project: Project, only: str | None) -> list[str]:
     """The engagements of the site: every folder under engagements/, or the one asked for."""
-    from .load import engagement_folders
-
     ids = [folder.name for folder in engagement_folders(project.content_dir)]
     if only is not None:
         if only not in ids:
@@ -98,7 +101,7 @@ def engagement_ids(project: Project, only: str | None) -> list[str]:
 
 
 @dataclass
-class Part:
+class EngagementPart:
     """What one engagement adds to a site: its files, and what the rest of the site needs to know of it."""
 
     files: dict[str, bytes]  # empty when recalled from the memo: the files are already in the output folder
@@ -124,10 +127,6 @@ class Job:
 
 def environment(project: Project, engine: "Engine", options: BuildOptions, site: "Site") -> "jinja2.Environment":
     """The Jinja environment of one engine, with what every template may use besides its page's data."""
-    from . import diagrams
-    from .outline import operate_outline
-    from .render import make_environment
-
     env = make_environment(project.template_tiers(options.templates), engine, project.rel)
     env.globals.update(
         site=site,
@@ -142,17 +141,8 @@ def environment(project: Project, engine: "Engine", options: BuildOptions, site:
     return env
 
 
-def render_engagement(job: Job, eid: str) -> Part | list[Problem]:
+def render_engagement(job: Job, eid: str) -> EngagementPart | list[Problem]:
     """Read, check, plan and render one engagement: its part of the site, or its errors."""
-    from .audience import engagement_for
-    from .cache import sha
-    from .compute import engagement_insights, engagement_newest_date, summarise
-    from .i18n import language
-    from .load import load_engagement
-    from .model import validate_engagement
-    from .model.kinds import kinds_in
-    from .pages import plan_engagement
-
     raw, problems = load_engagement(job.project.content_dir / "engagements" / eid, kinds_in("engagement"), job.project.root)
     data, more = validate_engagement(raw) if raw is not None else (None, [])
     errors = [p for p in problems + more if not p.warning]
@@ -166,13 +156,11 @@ def render_engagement(job: Job, eid: str) -> Part | list[Problem]:
     plan = plan_engagement(data, job.positions[eid], language(tag))
     files = job.engine.render(plan, job.env, {"as_of": as_of, "insights": {eid: insights}}, job.options, job.site)
     bare = replace(plan, pages=[replace(page, context={}) for page in plan.pages])
-    return Part(files, {path: sha(blob) for path, blob in files.items()}, summarise(data, insights), bare, as_of, newest, tag)
+    return EngagementPart(files, {path: sha(blob) for path, blob in files.items()}, summarise(data, insights), bare, as_of, newest, tag)
 
 
-def render_engagements(job: Job, ids: list[str], progress: Callable[[str], None]) -> dict[str, Part]:
+def render_engagements(job: Job, ids: list[str], progress: Callable[[str], None]) -> dict[str, EngagementPart]:
     """Every engagement in `ids`, rendered; every error of every one raised together."""
-    from .parallel import parallel_map, worker_count
-
     if len(ids) >= PARALLEL_ENGAGEMENTS:
         progress(f"{job.engine.name}: reading and rendering {len(ids)} engagements in {worker_count()} processes")
         for name in job.env.list_templates(filter_func=lambda name: name.startswith("engagement/")):
@@ -189,7 +177,7 @@ class SiteRender:
     """One engine's docs tree, in memory."""
 
     files: dict[str, bytes]  # every file rendered now (with a memo: the handbook and the changed engagements)
-    parts: dict[str, Part]  # every engagement's part, by id
+    parts: dict[str, EngagementPart]  # every engagement's part, by id
     plan: "Plan"  # every page of the site, for the navigation
     site: "Site"
     as_of: date  # the portfolio's date: the newest of the engagements'
@@ -198,7 +186,7 @@ class SiteRender:
     language: str = "en"  # the site's language: the handbook's pages and the engine's own words (search, theme)
 
 
-def site_language(site: "Site", options: BuildOptions, parts: dict[str, Part]) -> str:
+def site_language(site: "Site", options: BuildOptions, parts: dict[str, EngagementPart]) -> str:
     """The language of a build's handbook pages and engine: `--language`, else the one engagement's of an
     `--engagement` build (a client's site speaks its language), else site.yaml's."""
     if options.language:
@@ -211,10 +199,6 @@ def site_language(site: "Site", options: BuildOptions, parts: dict[str, Part]) -
 def render_site(project: Project, engine_name: str, options: BuildOptions, memo: "Memo | None" = None,
                 progress: Callable[[str], None] = _ignore) -> SiteRender:
     """Collect, plan and render one engine's whole docs tree; with a memo, only what changed since it was made."""
-    from .i18n import language
-    from .pages import Plan, collisions, engagement_positions, plan_handbook
-    from .targets import asset_files, get_engine
-
     engine = get_engine(engine_name)
     handbook = read_content(project, only=set()).content
     ids = engagement_ids(project, options.engagement)

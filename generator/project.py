@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .plugins import TEMPLATES, paths
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 # mermaid's browser build and its licence, copied from the pinned npm package into the wheel (hatch_build.py).
 PACKAGED_MERMAID = PACKAGE_DIR / "vendor" / "mermaid" / "mermaid.min.js"
@@ -55,8 +57,6 @@ class Project:
     def template_tiers(self, extra: Path | None = None) -> list[Path]:
         """Template folders, first match wins: --templates, the project's templates/, those of other packages
         (`opsdocs.templates` entry points: a kind's or an engine's own), the shipped ones."""
-        from .plugins import TEMPLATES, paths
-
         tiers = [extra.resolve()] if extra else []
         tiers.append(self.root / "templates")
         tiers.extend(paths(TEMPLATES).values())

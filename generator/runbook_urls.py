@@ -14,8 +14,12 @@ from pathlib import Path
 
 from .alerting import alert_views
 from .errors import OpsdocsError, unknown_engagement
+from .model.kinds import KIND
 from .pipeline import read_content
 from .project import Project
+from .targets.mkdocs.nav import url_of
+from .targets.mkdocs.settings import read_settings
+from .write import write_atomic
 
 
 @dataclass(frozen=True)
@@ -33,14 +37,12 @@ class Rewrite:
 
 
 def runbook_page_url(site_url: str, engagement_id: str, rid: str, directory_urls: bool) -> str:
-    page = f"engagements/{engagement_id}/runbooks/{rid}"
-    return f"{site_url.rstrip('/')}/{page}/" if directory_urls else f"{site_url.rstrip('/')}/{page}.html"
+    page = KIND["runbook"].page_dir(f"engagements/{engagement_id}") + f"/{rid}.md"
+    return f"{site_url.rstrip('/')}/{url_of(page, directory_urls)}"
 
 
 def plan_rewrites(project: Project, engagement_id: str, site_url: str) -> list[Rewrite]:
     """Every rule file whose alerts have an opsdocs runbook, with `runbook_url` set to that runbook's page."""
-    from .targets.mkdocs_settings import read_settings
-
     if not site_url.startswith(("http://", "https://")):
         raise OpsdocsError(f"'{site_url}' is not a URL", "pass the address the site is published at, e.g. --site-url https://ops.example.com/")
     content = read_content(project, only={engagement_id}).content
@@ -100,8 +102,6 @@ def _set_runbook_urls(text: str, urls: dict[int, str]) -> tuple[str, int]:
 
 def write_rewrites(rewrites: list[Rewrite]) -> None:
     """Rewrite each file in one step, keeping its permissions."""
-    from .write import write_atomic
-
     for rewrite in rewrites:
         mode = rewrite.path.stat().st_mode
         write_atomic(rewrite.path, rewrite.after.encode("utf-8"))

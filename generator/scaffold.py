@@ -19,7 +19,7 @@ from .model import Content, EngagementData
 from .model.kinds import KIND, Kind, kinds_in
 from .model.questions import Question, optional, parse_date, parse_email, parse_id, parse_model, parse_text
 from .model.types import _money, _timezone, _url
-from .render import TieredLoader, template_error
+from .templating import environment, template_error
 
 
 def engagement_questions(content: Content | None) -> list[Question]:
@@ -63,14 +63,7 @@ class Scaffold:
     env: jinja2.Environment = field(init=False)
 
     def __post_init__(self) -> None:
-        self.env = jinja2.Environment(
-            loader=TieredLoader(self.tiers, ("scaffold",), self.display),
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            finalize=_yaml_value,
-        )
+        self.env = environment(self.tiers, ("scaffold",), self.display, _yaml_value)
         self.env.filters["raw"] = lambda v: Safe(str(v))
 
     def render(self, name: str, **values: Any) -> str:
@@ -99,7 +92,7 @@ def new_document(scaffold: Scaffold, kind: Kind, eid: str, ident: str = "", **va
     return NewFile(rel, scaffold.render(str(kind.scaffold), schema_dir=Safe(schema_dir), **values))
 
 
-def engagement_folders(eid: str) -> list[str]:
+def new_engagement_folders(eid: str) -> list[str]:
     """The folders of a new engagement: one for each kind of document it holds many of."""
     return [f"engagements/{eid}/{kind.source}" for kind in kinds_in("engagement") if kind.many]
 

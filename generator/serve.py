@@ -11,8 +11,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 
+from .build import build_site
 from .errors import OpsdocsError
 from .project import BuildOptions, Project
+from .targets.mkdocs.settings import config_files
 
 
 def serve(project: Project, options: BuildOptions, host: str, port: int, progress: Callable[[str], None]) -> None:
@@ -21,8 +23,6 @@ def serve(project: Project, options: BuildOptions, host: str, port: int, progres
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.livereload import LiveReloadServer
-
-    from .build import build_site
 
     work = project.root / ".opsdocs-cache" / "serve"
     options = replace(options, targets=("mkdocs",), html=True, out=work / "docs", site_dir=work / "site")
@@ -39,8 +39,6 @@ def serve(project: Project, options: BuildOptions, host: str, port: int, progres
     progress("serve: first build")
     build_site(project, options, progress)  # nothing to serve if this one fails: the command stops
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(work / "site"))
-    from .targets.mkdocs_settings import config_files
-
     for path in (project.content_dir, project.root / "templates", *config_files(project.mkdocs_config)):
         if path.exists():
             server.watch(str(path))

@@ -36,7 +36,7 @@ def rendered_example(target: str) -> dict[str, bytes]:
 
 
 def compare_golden(target: str, files: dict[str, bytes], update: bool, pages: list[str] = PAGE_KINDS, folder: str | None = None) -> None:
-    from generator.targets.mkdocs import relocate
+    from generator.targets.mkdocs.nav import relocate
 
     for page in pages:
         golden = GOLDEN / (folder or target) / page
@@ -45,7 +45,7 @@ def compare_golden(target: str, files: dict[str, bytes], update: bool, pages: li
             golden.parent.mkdir(parents=True, exist_ok=True)
             golden.write_bytes(made)
             continue
-        assert golden.is_file(), f"no golden file for {page}: run pytest --update-golden and review it"
+        assert golden.is_file(), f"no golden file {golden.relative_to(GOLDEN)} (a new page, engine or language?): run pytest --update-golden and review it"
         assert made.decode() == golden.read_text(encoding="utf-8"), f"{page} differs from {golden}"
 
 

@@ -211,9 +211,9 @@ def test_docusaurus_pages_in_a_browser(hostile_docs, docusaurus_builds) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     from tests.browser import chromium_path, launch
+    from tests.hostile import unsafe
     from tests.serve import serve
     from tests.test_audience import internal_strings
-    from tests.hostile import unsafe
     from tests.test_browser import open_page
 
     need(chromium_path() is not None, "chromium is not installed (apt-get install chromium)")

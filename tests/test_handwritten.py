@@ -42,7 +42,7 @@ def test_the_example_on_call_guide_is_in_both_targets_as_written(project: Path) 
 def _nav(project: Path) -> list:
     from generator.pipeline import render_site
     from generator.project import BuildOptions, Project
-    from generator.targets.mkdocs import nav_of
+    from generator.targets.mkdocs.nav import nav_of
 
     return nav_of(render_site(Project.at("content", project), "mkdocs", BuildOptions()).plan)
 

@@ -221,7 +221,7 @@ def test_mkdocs_builds_a_german_site_with_material_in_german(project: Path) -> N
 
 
 def test_the_users_own_theme_language_wins() -> None:
-    from generator.targets.mkdocs_settings import Settings, for_build
+    from generator.targets.mkdocs.settings import Settings, for_build
 
     mine = Settings(ROOT / "mkdocs.yml", {"theme": {"name": "material", "language": "fr"}})
     overrides, _ = for_build(mine, [], "Handbook", None, "de")

@@ -159,7 +159,7 @@ def test_init_names_the_new_site_after_the_consultancy(tmp_path: Path) -> None:
 
 
 def test_the_preview_watches_the_files_mkdocs_yml_inherits(tmp_path: Path) -> None:
-    from generator.targets.mkdocs_settings import config_files
+    from generator.targets.mkdocs.settings import config_files
 
     (tmp_path / "base.yml").write_text(BASE, encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text(RICH, encoding="utf-8")

@@ -310,7 +310,7 @@ def test_every_page_of_every_site_loads_and_draws_every_diagram(internal_split) 
     ("engagements/k/", "engagements/index.md", True, "k/"),
 ])
 def test_a_url_across_sites_is_relative_to_the_page(target: str, page: str, directory_urls: bool, link: str) -> None:
-    from generator.targets.mkdocs_split import relative_url
+    from generator.targets.mkdocs.split import relative_url
 
     assert relative_url(target, page, directory_urls) == link
 

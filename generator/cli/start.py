@@ -7,7 +7,16 @@ from pathlib import Path
 
 import click
 
-from .common import content_option, fail, force_option, library_errors, locked, no_input_option, no_wait_option, templates_option
+from .common import (
+    content_option,
+    fail,
+    force_option,
+    library_errors,
+    locked,
+    no_input_option,
+    no_wait_option,
+    templates_option,
+)
 
 
 def skeleton_options(command):
@@ -171,7 +180,7 @@ def new_engagement(engagement_id: str, content: str, templates: str | None, no_i
 
     Example: opsdocs new engagement acme --client "ACME Retail GmbH" --system "ACME Shop" --no-input
     """
-    from ..scaffold import check_new_id, engagement_folders, engagement_questions
+    from ..scaffold import check_new_id, engagement_questions, new_engagement_folders
     from ..scaffold import new_engagement as make
     from ..write import make_folders
 
@@ -181,7 +190,7 @@ def new_engagement(engagement_id: str, content: str, templates: str | None, no_i
         answers = _ask(engagement_questions(loaded), given, no_input)
         created = make(_scaffold(project, templates), eid, answers, loaded.site.currency)
         _write_new(project, [created], force, no_wait)
-        make_folders(project.content_dir, engagement_folders(eid))
+        make_folders(project.content_dir, new_engagement_folders(eid))
     except library_errors() as exc:
         fail(exc)
     click.echo(f"next: fill in the TODOs, then 'opsdocs check'; add runbooks with 'opsdocs new runbook {eid} ID'")
@@ -252,7 +261,7 @@ def templates_list(extra: str | None) -> None:
     Example: opsdocs templates list --templates ~/our-templates
     """
     from ..project import Project
-    from ..render import template_sources
+    from ..targets import template_sources
 
     project = Project.at("content")
     rows = template_sources(project.template_tiers(Path(extra) if extra else None), project, bool(extra))

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from ..errors import Problem, did_you_mean
 from ..parse import Document
-from . import EngagementData
+from .content import EngagementData
 
 TODO = re.compile(r"\bTODO\b")
 

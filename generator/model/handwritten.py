@@ -31,7 +31,7 @@ class HandPage:
     body_line: int  # the line its Markdown starts on, after the front matter (1-based)
 
 
-def front_matter(text: str) -> tuple[str, int, int]:
+def read_front_matter(text: str) -> tuple[str, int, int]:
     """The front matter's YAML (empty without one), and where the body starts: its line (1-based) and offset."""
     match = _FRONT_MATTER.match(text)
     if not match:
@@ -41,7 +41,7 @@ def front_matter(text: str) -> tuple[str, int, int]:
 
 def read_page(file: HandFile) -> tuple[HandPage | None, list[Problem]]:
     text = file.data.decode("utf-8")
-    meta_text, body_line, body_start = front_matter(text)
+    meta_text, body_line, body_start = read_front_matter(text)
     try:
         meta = yaml.safe_load(meta_text) if meta_text.strip() else {}
     except yaml.YAMLError as exc:

@@ -11,6 +11,7 @@ from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
+from ..errors import did_you_mean
 from ..i18n import check_tag, languages
 from ..links import URL_RULE, is_safe_url, unsafe_message, unsafe_urls
 from ..load import ID_PATTERN, ID_RE, ID_RULE
@@ -147,8 +148,6 @@ def time_zones() -> frozenset[str]:
 
 def _timezone(value: object) -> str:
     if str(value) not in time_zones():
-        from ..errors import did_you_mean
-
         close = did_you_mean(str(value), time_zones())
         near = f" ({close})" if close and close.startswith("did") else ""
         raise ValueError(f"'{value}' is not a time zone: use an IANA name such as Europe/Berlin or UTC{near}")

@@ -15,18 +15,40 @@ import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
+
+import jinja2
 
 from ..errors import OpsdocsError, did_you_mean
+from ..escape import Escaper, yaml_scalar
+from ..model.site import Site
+from ..pages import Page, Plan, RenderContext
 from ..plugins import ENGINES, load_modules
+from ..project import BuildOptions, Project
+from ..templating import TieredLoader, template_error
 
-if TYPE_CHECKING:
-    import jinja2
+Progress = Callable[[str], None]
 
-    from ..escape import Escaper
-    from ..model.site import Site
-    from ..pages import Page, Plan
-    from ..project import BuildOptions, Project
+
+class Renderer(Protocol):
+    """The docs tree from the page plan: every page (with its front matter) and folder file, in memory."""
+
+    def __call__(self, plan: Plan, env: jinja2.Environment, context: RenderContext, options: BuildOptions,
+                 site: Site) -> dict[str, bytes]: ...
+
+
+class HtmlBuilder(Protocol):
+    """HTML from the written docs tree, into the site folder."""
+
+    def __call__(self, project: Project, docs_dir: Path, site_dir: Path, plan: Plan, site: Site, progress: Progress) -> None: ...
+
+
+class SplitHtmlBuilder(Protocol):
+    """HTML as one site per engagement (`build --split`); returns how many sites were built. `made` is the rendered
+    site (pipeline.SiteRender), `previous` the last build's site (None: build all), `changed` the docs files changed."""
+
+    def __call__(self, project: Project, docs_dir: Path, site_dir: Path, made: Any, previous: Path | None,
+                 changed: set[str], audience: str, progress: Progress) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -34,24 +56,23 @@ class Engine:
     """One output engine."""
 
     name: str  # also its template folder: templates/<name>/
-    escaper: "Escaper"
-    # The docs tree from the page plan: every page (with its front matter) and folder file, in memory.
-    render: Callable[["Plan", "jinja2.Environment", dict[str, Any], "BuildOptions", "Site"], dict[str, bytes]]
+    escaper: Escaper
+    render: Renderer
     # How a callout box is written: (kind, title already escaped, body Markdown) → Markdown.
     callout: Callable[[str, str, str], str]
     default_out: str | None = None  # None: not a target of `opsdocs build` (the handover's pages)
     help: str = ""
     # Files the pages need from npm packages (mermaid), served from the site itself so it works offline.
-    assets: Callable[["Project"], dict[str, bytes]] = field(default=lambda project: {})
-    # Builds HTML from the written docs tree: (project, docs folder, site folder, plan, site.yaml, progress) → None.
-    html: Callable[["Project", Path, Path, "Plan", "Site", Callable[[str], None]], None] | None = None
+    assets: Callable[[Project], dict[str, bytes]] = field(default=lambda project: {})
+    html: HtmlBuilder | None = None
     # Where its output goes when no --out or --site-dir is given: (docs folder, HTML folder).
-    locate: Callable[["Project"], tuple[Path, Path]] | None = None
+    locate: Callable[[Project], tuple[Path, Path]] | None = None
     # What the site the output lands in still needs, as warnings (a host's missing mermaid theme).
     host_warnings: Callable[[Path], list[str]] = field(default=lambda out_dir: [])
-    # HTML as one site per engagement (`build --split`): (project, docs folder, site folder, the rendered site,
-    # the last build's site or None, the docs files changed since, audience, progress) → sites built.
-    split_html: Callable[..., int] | None = None
+    split_html: SplitHtmlBuilder | None = None
+    # Besides the content, templates and options, what its output depends on (its config files, its version): a
+    # change to it means nothing from the last build is kept.
+    memo_key: Callable[[Project], tuple] = field(default=lambda project: ())
 
     @property
     def template_folders(self) -> tuple[str, ...]:
@@ -96,9 +117,7 @@ def get_engine(name: str) -> Engine:
     return known[name]
 
 
-def front_matter(fields: Iterable[tuple[str, Any]]) -> str:
-    from ..escape import yaml_scalar
-
+def write_front_matter(fields: Iterable[tuple[str, Any]]) -> str:
     lines = ["---"]
     for key, value in fields:
         if value is None or value == () or value == []:
@@ -112,16 +131,12 @@ def front_matter(fields: Iterable[tuple[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_pages(plan: "Plan", env: "jinja2.Environment", head: Callable[["Page"], str], context: dict[str, Any]) -> dict[str, bytes]:
+def render_pages(plan: Plan, env: jinja2.Environment, head: Callable[[Page], str], context: RenderContext) -> dict[str, bytes]:
     """Render every page: its front matter, then its template with `context` and the page's own data
     (a hand-written page is taken as it is).
 
     The first template error stops the build, located in its template.
     """
-    import jinja2
-
-    from ..render import template_error
-
     paths = [page.path for page in plan.pages]
     if len(set(paths)) != len(paths):
         twice = next(p for p in paths if paths.count(p) > 1)
@@ -149,3 +164,23 @@ def asset_files(tiers: list[Path], engine: str) -> dict[str, bytes]:
                 if path.is_file():
                     files[path.relative_to(base).as_posix()] = path.read_bytes()
     return files
+
+
+def template_sources(tiers: list[Path], project: Any, given: bool) -> list[tuple[str, str, str, str]]:
+    """Every template each engine (and `opsdocs new`) uses: (engine, name, tier, file).
+
+    The tier is '--templates' (the first tier when `given`), 'project' or 'shipped'.
+    """
+    labels: dict[Path, str] = {}
+    for tier in tiers:
+        label = "--templates" if given and tier == tiers[0] else ("project" if tier == project.root / "templates" else "shipped")
+        labels.setdefault(tier.resolve(), label)
+    labels[tiers[-1].resolve()] = "shipped"
+    folders = [(name, engine.template_folders) for name, engine in engines().items()] + [("scaffold", ("scaffold",))]
+    rows = []
+    for engine, subfolders in folders:
+        loader = TieredLoader(tiers, subfolders, project.rel)
+        for name in loader.list_templates():
+            index, path = loader.origin(name)  # type: ignore[misc]
+            rows.append((engine, name, labels[loader.tiers[index]], project.rel(path)))
+    return rows

@@ -17,16 +17,16 @@ import jinja2
 
 from ..escape import MARKDOWN_TEXT, Escaper, table_code_pipes
 from ..model.site import Site
-from ..pages import Page, Plan
+from ..pages import Page, Plan, RenderContext
 from ..project import BuildOptions
-from . import Engine, front_matter, register, render_pages
+from . import Engine, register, render_pages, write_front_matter
 
 TAG_PREFIX = "ops/"
 
 
-def render(plan: Plan, env: jinja2.Environment, context: dict[str, Any], options: BuildOptions, site: Site) -> dict[str, bytes]:
+def render(plan: Plan, env: jinja2.Environment, context: RenderContext, options: BuildOptions, site: Site) -> dict[str, bytes]:
     def head(page: Page) -> str:
-        return front_matter(
+        return write_front_matter(
             [
                 ("sidebar_position", page.position),
                 ("title", guard_script(page.title)),

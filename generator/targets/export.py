@@ -5,20 +5,18 @@ Not a target of `opsdocs build`: it has no output folder of its own.
 
 from __future__ import annotations
 
-from typing import Any
-
 import jinja2
 
 from ..escape import HTML_INLINE, HTML_TEXT, Escaper, table_code_pipes
 from ..model.site import Site
-from ..pages import Page, Plan
+from ..pages import Page, Plan, RenderContext
 from ..project import BuildOptions
-from . import Engine, front_matter, register, render_pages
+from . import Engine, register, render_pages, write_front_matter
 
 
-def render(plan: Plan, env: jinja2.Environment, context: dict[str, Any], options: BuildOptions, site: Site) -> dict[str, bytes]:
+def render(plan: Plan, env: jinja2.Environment, context: RenderContext, options: BuildOptions, site: Site) -> dict[str, bytes]:
     def head(page: Page) -> str:
-        return front_matter([("title", page.title)])
+        return write_front_matter([("title", page.title)])
 
     # The handover is read by markdown-it, whose tables split at pipes inside code spans too (as GFM's do).
     return {path: table_code_pipes(data.decode("utf-8")).encode("utf-8") for path, data in render_pages(plan, env, head, context).items()}

@@ -23,13 +23,22 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import OpsdocsError
-from ..write import link_file
+from ...cache import files_under
+from ...errors import OpsdocsError
+from ...i18n import language
+from ...links import relative_path, rewrite_relative_links
+from ...pages import Plan
+from ...parallel import parallel_map
+from ...write import MARKER, link_file, link_tree, move_into
+from ..htmlcheck import check_assets
+from .nav import nav_of, relocate_plan, url_of
+from .runner import run_mkdocs, user_settings
+from .settings import for_build
 
-_LINK = re.compile(r"(\]\()(?![a-z][a-z0-9+.-]*:|#|/)([^)\s]+?)(#[^)\s]*)?(\))")
 BASE = "engagements/"
 ROOT_JOB = ""  # the root site among the build jobs: built alongside the engagements' sites
 
@@ -38,21 +47,11 @@ def home(eid: str) -> str:
     return f"{BASE}{eid}/"
 
 
-def url_of(path: str, directory_urls: bool) -> str:
-    """The URL (relative to the site's root) of a docs file: `a/b.md` → `a/b/`, `a/index.md` → `a/`."""
-    if not path.endswith(".md"):
-        return path
-    stem = path[:-3]
-    if stem == "index" or stem.endswith("/index"):
-        return stem[:-5] if directory_urls else stem + ".html"
-    return stem + "/" if directory_urls else stem + ".html"
-
-
 def relative_url(target: str, page: str, directory_urls: bool) -> str:
     """`target` (a URL from the site's root) as a link written on the page at `page` (a docs path)."""
     here = url_of(page, directory_urls)
     folder = here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)  # the folder the page is served from
-    rel = posixpath.relpath(target or ".", folder or ".")
+    rel = relative_path(target, folder)
     if rel == ".":
         return "./"
     return rel + "/" if target.endswith("/") or not target else rel
@@ -62,16 +61,15 @@ def rewrite_links(text: str, page: str, inside: Callable[[str], bool], files: se
     """Links from `page` (a full-tree docs path) to files outside its own site, as relative URLs; an error for a
     link to a file that no site has."""
 
-    def fix(match: re.Match) -> str:
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), match.group(2)))
+    def fix(target: str, written: str, fragment: str) -> str | None:
         if inside(target) and (target in files or not target.endswith(".md")):
-            return match.group(0)
+            return None
         if target not in files:
-            raise OpsdocsError(f"{page}: a link to {match.group(2)}, which no page or file of the site is",
+            raise OpsdocsError(f"{page}: a link to {written}, which no page or file of the site is",
                                "fix the link in the content or template it comes from")
-        return f"{match.group(1)}{relative_url(url_of(target, directory_urls), page, directory_urls)}{match.group(3) or ''}{match.group(4)}"
+        return relative_url(url_of(target, directory_urls), page, directory_urls) + fragment
 
-    return _LINK.sub(fix, text)
+    return rewrite_relative_links(text, page, fix)
 
 
 def stage_docs(source: Path, target: Path, files: list[str], strip: str, inside: Callable[[str], bool], every: set[str],
@@ -157,8 +155,6 @@ def _owner(path: str) -> str | None:
 
 def _root_nav(plan, ids: list[str], titles: dict[str, str], directory_urls: bool) -> list[Any]:
     """The root site's nav: the handbook's, with a link to each engagement's site in the engagements section."""
-    from ..pages import Plan
-    from .mkdocs import nav_of, relocate_plan
 
     root = Plan([p for p in plan.pages if _owner(p.path) is None],
                 {k: f for k, f in plan.folders.items() if _owner(k + "/") is None})
@@ -175,10 +171,6 @@ def _root_nav(plan, ids: list[str], titles: dict[str, str], directory_urls: bool
 
 def _sub_nav(part, eid: str, lang, directory_urls: bool) -> list[Any]:
     """An engagement site's nav: back to the home page and the portfolio, then its own pages."""
-    from dataclasses import replace
-
-    from ..pages import Plan
-    from .mkdocs import nav_of
 
     cut = len(home(eid))
     pages = [replace(p, path=p.path[cut:]) for p in part.plan.pages]
@@ -192,13 +184,6 @@ def build_split(project, docs_dir: Path, site_dir: Path, made, previous: Path | 
                 progress: Callable[[str], None]) -> int:
     """Build the root site and each engagement's into `site_dir` (a staging folder); `previous` is the last build's
     site for an incremental build, `changed` the docs files that changed since. Returns the sites built."""
-    from ..cache import files_under
-    from ..i18n import language
-    from ..parallel import parallel_map
-    from ..write import MARKER, link_tree, move_into
-    from .mkdocs import run_mkdocs, user_settings
-    from .htmlcheck import check_assets
-    from .mkdocs_settings import for_build
 
     settings = user_settings(project)
     directory_urls = settings.values.get("use_directory_urls", True) is not False

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import OpsdocsError
+from ...errors import OpsdocsError
 
 MERMAID_JS = "javascripts/mermaid.min.js"
 OPSDOCS_CSS = "stylesheets/opsdocs.css"

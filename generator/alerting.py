@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 
 from .i18n import N_
 from .model import EngagementData
+from .model.kinds import KIND
 from .monitoring import RuleAlert
 from .routing import Receiver, receivers_for
 
 # A runbook_url annotation that points at an opsdocs runbook page: .../engagements/<id>/runbooks/<rid>[/ | .html | .md]
-_RUNBOOK_URL = re.compile(r"/engagements/([a-z0-9][a-z0-9-]*)/runbooks/([a-z0-9][a-z0-9-]*)(?:/|\.html|\.md)?(?:[#?].*)?$")
+_RUNBOOK_URL = re.compile(r"/engagements/([a-z0-9][a-z0-9-]*)/" + re.escape(KIND["runbook"].page_folder or "")
+                          + r"/([a-z0-9][a-z0-9-]*)(?:/|\.html|\.md)?(?:[#?].*)?$")
 BURN_RATE_WINDOWS = ("5m", "1h", "30m", "6h")  # the SRE workbook's page pairs: 14.4x over 1h and 5m, 6x over 6h and 30m
 
 

@@ -67,7 +67,7 @@ def open_memo(project: Project, name: str, options: BuildOptions, out_dir: Path)
     tiers = project.template_tiers(options.templates)
     mermaid = project.mermaid_js()
     key = memo_key(
-        name, options.audience, options.as_of, options.engagement, options.label, options.tags, options.language, options.split,
+        name, options.audience, options.as_of, options.engagement, options.engine_options, options.language, options.split,
         digest_tree(tiers), digest_tree([project.content_dir / "site.yaml", project.content_dir / "handbook"]), digest_tree(sorted(catalogs().values())),
         (mermaid.stat().st_size, mermaid.stat().st_mtime_ns) if mermaid else None,
         # What the HTML is built with: an engagement's site kept from the last split build must match the new ones.

@@ -22,6 +22,7 @@ from .history import Changes, changes_since, listed, resolve
 from .i18n import Language, language
 from .links import rewrite_relative_links
 from .model import EngagementData
+from .model.kinds import KIND
 from .pages import Page, Plan
 from .pipeline import read_content, render_site
 from .project import PAPERS, BuildOptions, Project
@@ -146,7 +147,7 @@ def changes_section(changes: "Changes", lang: Language, anchors: dict[str, str],
         header = [text(_("Action")), text(_("Owner")), text(_("Due")), text(_("From"))]
         out += ["", "### " + text(_("New action items")), "", "| " + " | ".join(header) + " |", "| --- | --- | --- | --- |"]
         for iid, item in changes.actions:
-            anchor = anchors.get(f"engagements/{eid}/postmortems/{iid}.md")
+            anchor = anchors.get(KIND["incident"].page_dir(f"engagements/{eid}") + f"/{iid}.md")
             due = lang.date(item.due) if item.due else "—"
             out.append(f"| {escaper.inline(item.do)} | {text(item.owner)} | {text(due)} | "
                        f"{f'[{text(iid)}](#{anchor})' if anchor else text(iid)} |")

@@ -89,8 +89,12 @@ class BuildOptions:
     templates: Path | None = None
     audience: str = "client"
     as_of: date | None = None
-    label: str | None = None  # the docs tree's label in a host site's navigation (default: the site title)
-    tags: bool = False  # Docusaurus: write tags into front matter, under 'ops/' so they stay apart from the host's
+    # The values of the engines' own options (targets.EngineOption: Docusaurus' --label and --tags), by name.
+    engine_options: tuple[tuple[str, object], ...] = ()
     language: str | None = None  # every page in this language (default: each engagement's, else the site's)
     split: bool = False  # MkDocs: one site per engagement under engagements/<id>/ (also: `sites: per-engagement`)
     wait: bool = True  # when another opsdocs command writes the same folders: wait for it (else stop at once)
+
+    def option(self, name: str, default: object = None) -> object:
+        """An engine option's value (`options.option("label")`), or `default` when it was not given."""
+        return dict(self.engine_options).get(name, default)

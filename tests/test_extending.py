@@ -63,6 +63,8 @@ def test_a_kind_checked_and_in_the_schema(extra, project: Path) -> None:
     bad.write_text("title: Half a decision\ndate: 2026-13-01\ncontext: x\ndecision: y\nowner: me\n", encoding="utf-8")
     out = opsdocs(extra, project, "check", code=1)
     assert "decisions/bad.yaml:2:7: invalid value for 'date'" in out and "decisions/bad.yaml:5:1: unknown key 'owner'" in out
+    bad.write_text(DECISION + "supersedes: keep-postgre\n", encoding="utf-8")  # its rule across files, at its line
+    assert "decisions/bad.yaml:12:13: unknown decision 'keep-postgre'\n  hint: did you mean 'keep-postgres'?" in opsdocs(extra, project, "check", code=1)
     bad.unlink()
     opsdocs(extra, project, "schema", "--out", "schemas")
     assert '"consequences"' in (project / "schemas/decision.schema.json").read_text()
@@ -118,10 +120,11 @@ def test_a_kind_started_with_new(extra, project: Path) -> None:
 
 
 def test_an_engine_from_another_package(extra, project: Path) -> None:
-    assert "plaintext" in opsdocs(extra, project, "build", "--help")
-    opsdocs(extra, project, "build", "--target", "plaintext", "--site-dir", "plain-site")
+    help_text = opsdocs(extra, project, "build", "--help")
+    assert "plaintext" in help_text and "--footer TEXT" in help_text  # its target, and its own option
+    opsdocs(extra, project, "build", "--target", "plaintext", "--site-dir", "plain-site", "--footer", "Northwind Consulting")
     runbook = (project / "plain/engagements/kestrel-shop/runbooks/checkout-errors.txt").read_text()
-    assert runbook.startswith("\n# Checkout error rate high\n")
+    assert runbook.startswith("\n# Checkout error rate high\n") and runbook.endswith("\n-- Northwind Consulting\n")
     assert "[SUCCESS: Response window met]" in (project / "plain/engagements/kestrel-shop/postmortems/2026-03-14-checkout-outage.txt").read_text()
     assert (project / "plain-site/engagements/kestrel-shop/decisions/keep-postgres.html").read_text().startswith("<title>")
 

@@ -51,7 +51,25 @@ def _targets(target: str) -> tuple[str, ...]:
     return tuple(build_targets()) if target == "all" else (target,)
 
 
-@click.command()
+class _WithEngineOptions(click.Command):
+    """A command that also takes every engine's own options (targets.EngineOption), asked of the registry only when
+    the command runs or shows its help, so `opsdocs --help` stays fast."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        from ..targets import engine_options
+
+        params = super().get_params(ctx)
+        extra = [click.Option([f"--{o.name}"], is_flag=o.flag, default=False if o.flag else None, metavar=None if o.flag else "TEXT",
+                              help=o.help) for o in engine_options()]
+        return params[:-1] + extra + params[-1:]  # --help stays last
+
+
+def _engine_values(given: dict) -> tuple[tuple[str, object], ...]:
+    """The engine options given on the command line (a flag left off, or a value not given, is not given)."""
+    return tuple(sorted((name.replace("_", "-"), value) for name, value in given.items() if value not in (None, False)))
+
+
+@click.command(cls=_WithEngineOptions)
 @content_option
 @click.option("--target", "target", type=EngineChoice(), default="mkdocs", show_default=True,
               help="Which engine to write for; 'all' writes every one to its default folder.")
@@ -62,16 +80,13 @@ def _targets(target: str) -> tuple[str, ...]:
 @templates_option
 @as_of_option("The date figures are computed for (overdue items, error budgets). Default: the newest date in each engagement.")
 @audience_option("client")
-@click.option("--label", default=None, metavar="TEXT",
-              help="Docusaurus: the tree's label in the host site's sidebar and breadcrumbs (default: the site title).")
-@click.option("--tags", is_flag=True, help="Docusaurus: tag pages (client, runbook, severity), under 'ops/' apart from the host's tags.")
 @language_option("Write every page in this language (default: each engagement's language, else site.yaml's).")
 @click.option("--split", is_flag=True, help="MkDocs: one site per engagement under engagements/ID/, rebuilt only when its pages "
               "change (also: 'sites: per-engagement' in site.yaml).")
 @no_wait_option
 def build(content: str, target: str, out: str | None, site_dir: str | None, no_html: bool, engagement: str | None,
-          templates: str | None, as_of, audience: str, label: str | None, tags: bool, language: str | None, split: bool,
-          no_wait: bool) -> None:
+          templates: str | None, as_of, audience: str, language: str | None, split: bool, no_wait: bool,
+          **engine_values) -> None:
     """Render the content into a docs tree and build the site.
 
     For MkDocs: Markdown into docs/, then the real MkDocs build (strict) into
@@ -109,8 +124,7 @@ def build(content: str, target: str, out: str | None, site_dir: str | None, no_h
         templates=Path(templates) if templates else None,
         as_of=as_of.date() if as_of else None,
         audience=audience,
-        label=label,
-        tags=tags,
+        engine_options=_engine_values(engine_values),
         language=language,
         split=split,
         wait=not no_wait,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
-from datetime import datetime
 
-from ..errors import Problem, did_you_mean
+from ..errors import Problem
 from ..parse import Document
-from .content import EngagementData
+from .content import EngagementData, models_of
+from .kinds import kinds_in
+from .rules import missing, unknown
 
 TODO = re.compile(r"\bTODO\b")
 
@@ -50,16 +50,6 @@ def _ids(data: EngagementData, kind: str) -> list[str]:
     return sorted({ident for name, ident in (*data.sources, *data.unreadable) if name == kind})
 
 
-def _unknown(doc: Document, loc: tuple, what: str, value: str, known: list[str]) -> Problem:
-    hint = did_you_mean(value, known) if known else f"there is no {what} yet; define one first"
-    return doc.error(loc, f"unknown {what} '{value}'", hint)
-
-
-def _missing(value: str | None, known: list[str] | None) -> bool:
-    """A reference to an id that does not exist; never when the ids are in doubt (a duplicate is their own error)."""
-    return bool(value) and known is not None and value not in known
-
-
 def _unique_ids(doc: Document, loc: tuple, items: list) -> tuple[list[str] | None, list[Problem]]:
     """The ids of a list, or None when one is used twice (then references to them are not checked)."""
     seen: dict[str, int] = {}
@@ -75,7 +65,7 @@ def check_engagement(data: EngagementData) -> Iterator[Problem]:
     doc = data.sources[("engagement", "")]
     e = data.engagement
     op = e.operate
-    known: dict[str, list[str] | None] = {"runbook": _ids(data, "runbook"), "incident": _ids(data, "incident")}
+    known: dict[str, list[str] | None] = {kind.name: _ids(data, kind.name) for kind in kinds_in("engagement") if kind.many}
     for name, loc, items in (
         ("SLO", ("operate", "monitor", "slos"), op.monitor.slos),
         ("alert", ("operate", "monitor", "alerts"), op.monitor.alerts),
@@ -94,20 +84,21 @@ def check_engagement(data: EngagementData) -> Iterator[Problem]:
     for i, alert in enumerate(op.monitor.alerts):
         base = ("operate", "monitor", "alerts", i)
         for what, value in (("severity", alert.severity), ("SLO", alert.slo), ("runbook", alert.runbook)):
-            if _missing(value, known[what]):
-                yield _unknown(doc, base + (what.lower(),), what, value, known[what])  # type: ignore[arg-type]
+            if missing(value, known[what]):
+                yield unknown(doc, base + (what.lower(),), what, value, known[what])  # type: ignore[arg-type]
     for i, item in enumerate(op.improve.backlog):
-        if _missing(item.incident, known["incident"]):
-            yield _unknown(doc, ("operate", "improve", "backlog", i, "incident"), "incident", item.incident, known["incident"])
+        if missing(item.incident, known["incident"]):
+            yield unknown(doc, ("operate", "improve", "backlog", i, "incident"), "incident", item.incident, known["incident"])
 
     for i, backup in enumerate(e.handover.backups if e.handover else []):
-        if _missing(backup.runbook, known["runbook"]):
-            yield _unknown(doc, ("handover", "backups", i, "runbook"), "runbook", backup.runbook, known["runbook"])  # type: ignore[arg-type]
+        if missing(backup.runbook, known["runbook"]):
+            yield unknown(doc, ("handover", "backups", i, "runbook"), "runbook", backup.runbook, known["runbook"])  # type: ignore[arg-type]
 
     yield from check_terms(doc, e, known["severity"])
-    yield from check_runbooks(data, known["alert"])
-    for iid, incident in data.incidents.items():
-        yield from check_incident(data.sources[("incident", iid)], incident, known)
+    for kind in kinds_in("engagement"):
+        if kind.check is not None:
+            for ident, model in models_of(data, kind).items():
+                yield from kind.check(data.sources[(kind.name, ident)], model, known, data)
 
 
 def check_terms(doc: Document, e, severities: list[str] | None) -> Iterator[Problem]:
@@ -116,9 +107,9 @@ def check_terms(doc: Document, e, severities: list[str] | None) -> Iterator[Prob
     misplaced = 0  # windows for an unknown severity, or a second one for a severity
     for i, window in enumerate(e.terms.response_windows):
         loc = ("terms", "response_windows", i, "severity")
-        if _missing(window.severity, severities):
+        if missing(window.severity, severities):
             misplaced += 1
-            yield _unknown(doc, loc, "severity", window.severity, severities)  # type: ignore[arg-type]
+            yield unknown(doc, loc, "severity", window.severity, severities)  # type: ignore[arg-type]
         elif window.severity in windows:
             misplaced += 1
             yield doc.error(loc, f"a second response window for '{window.severity}'", "each severity has exactly one response window")
@@ -141,48 +132,3 @@ def check_terms(doc: Document, e, severities: list[str] | None) -> Iterator[Prob
         yield doc.error(("period", "end"), "the period ends before it starts", f"'end' must be on or after {e.period.start.isoformat()}")
 
 
-def check_runbooks(data: EngagementData, alerts: list[str] | None) -> Iterator[Problem]:
-    components = [c.name for c in data.engagement.system.components]
-    for rid, runbook in data.runbooks.items():
-        rdoc = data.sources[("runbook", rid)]
-        for i, alert in enumerate(runbook.alerts):
-            if _missing(alert, alerts):
-                yield _unknown(rdoc, ("alerts", i), "alert", alert, alerts)  # type: ignore[arg-type]
-        if runbook.service and components and runbook.service not in components:
-            yield _unknown(rdoc, ("service",), "component", runbook.service, components)
-
-
-def check_incident(doc: Document, incident, known: dict[str, list[str] | None]) -> Iterator[Problem]:
-    for what, value in (("severity", incident.severity), ("SLO", incident.slo)):
-        if _missing(value, known[what]):
-            yield _unknown(doc, (what.lower(),), what, value, known[what])  # type: ignore[arg-type]
-    for what, values in (("runbook", incident.related.runbooks), ("alert", incident.related.alerts)):
-        for i, value in enumerate(values):
-            if _missing(value, known[what]):
-                yield _unknown(doc, ("related", what + "s", i), what, value, known[what])  # type: ignore[arg-type]
-
-    order = ["started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at"]
-    previous: tuple[str, datetime] | None = None
-    for name in order:
-        moment = getattr(incident, name)
-        if moment is None:
-            continue
-        if previous and moment < previous[1]:
-            yield doc.error(
-                (name,), f"'{name}' is before '{previous[0]}'",
-                "timestamps run started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved; check the date and the offset",
-            )
-        previous = (name, moment)
-
-    last = None
-    for i, moment in enumerate(incident.timeline_moments()):
-        if last is not None and moment < last:
-            yield replace(
-                doc.error(
-                    ("timeline", i, "at"),
-                    "this timeline entry is earlier than the one before it",
-                    "entries are shown as written; a timeline that crosses midnight needs full datetimes",
-                ),
-                severity="warning",
-            )
-        last = moment

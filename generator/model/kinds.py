@@ -11,7 +11,7 @@ messages, and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from ..plugins import KINDS, load_modules
 from .engagement import Engagement
 from .incident import Incident
 from .questions import incident_id, incident_questions, incident_skeleton, runbook_questions, runbook_skeleton
+from .rules import check_incident, check_runbook
 from .runbook import Runbook
 from .site import Phase, Pricing, Site
 
@@ -56,6 +57,9 @@ class Kind:
     new_id: Callable[[Any, dict], str] | None = None
     new_help: str = ""  # the command's help: what it starts, and an example
     changes: bool = True  # listed in "changes since" (a folder kind with pages)
+    # The rules across files of one document: (its Document, its model, the ids references may name, the
+    # engagement's data) → problems at their place (model/rules.py has the built-in kinds')
+    check: Callable[[Any, Any, dict, Any], Iterator[Any]] | None = None
 
     @property
     def many(self) -> bool:
@@ -82,14 +86,14 @@ BUILT_IN: tuple[Kind, ...] = (
     Kind("runbook", Runbook, "engagement", "runbooks/", "runbooks", page_folder="runbooks",
          page_template="engagement/runbook.md.j2", index_template="engagement/runbooks.md.j2", label=N_("Runbooks"), position=3,
          id_var="rid", order=lambda rid, runbook: (runbook.title, rid), tags=lambda runbook: ("runbook",),
-         scaffold="runbook.yaml.j2", questions=runbook_questions, skeleton_values=runbook_skeleton,
+         scaffold="runbook.yaml.j2", questions=runbook_questions, skeleton_values=runbook_skeleton, check=check_runbook,
          new_help="Start engagements/ENGAGEMENT/runbooks/ID.yaml.\n\n"
                   "Example: opsdocs new runbook kestrel-shop cache-outage --title \"Cache cluster down\" --alerts cache-errors"),
     Kind("incident", Incident, "engagement", "incidents/", "incidents", page_folder="postmortems",
          page_template="engagement/postmortem.md.j2", index_template="engagement/postmortems.md.j2", label=N_("Post-mortems"),
          position=4, id_var="iid", order=lambda iid, incident: (incident.started_at, iid), reverse=True,
          tags=lambda incident: ("post-mortem", incident.severity), scaffold="incident.yaml.j2",
-         questions=incident_questions, skeleton_values=incident_skeleton, new_id=incident_id,
+         questions=incident_questions, skeleton_values=incident_skeleton, new_id=incident_id, check=check_incident,
          new_help="Start a post-mortem: engagements/ENGAGEMENT/incidents/ID.yaml.\n\n"
                   "ID defaults to '<date>-<title as words>'. The timeline is filled in from the times given, and the "
                   "engagement's alerts and runbooks are listed in comments, ready to link.\n\n"

@@ -52,6 +52,15 @@ class SplitHtmlBuilder(Protocol):
 
 
 @dataclass(frozen=True)
+class EngineOption:
+    """An option of `opsdocs build` (and `serve`) that one engine reads as `options.option(name)`."""
+
+    name: str  # the option is --<name>
+    help: str  # begins with the engine's name: "Docusaurus: ..."
+    flag: bool = False  # on or off; else it takes a value (TEXT)
+
+
+@dataclass(frozen=True)
 class Engine:
     """One output engine."""
 
@@ -73,6 +82,7 @@ class Engine:
     # Besides the content, templates and options, what its output depends on (its config files, its version): a
     # change to it means nothing from the last build is kept.
     memo_key: Callable[[Project], tuple] = field(default=lambda project: ())
+    options: tuple[EngineOption, ...] = ()  # its own options of `opsdocs build`
 
     @property
     def template_folders(self) -> tuple[str, ...]:
@@ -103,6 +113,15 @@ def engines() -> dict[str, Engine]:
         load_modules(ENGINES)
         _discovered = True
     return dict(sorted(_REGISTRY.items()))
+
+
+def engine_options() -> list[EngineOption]:
+    """Every engine's own options, once each by name."""
+    found: dict[str, EngineOption] = {}
+    for engine in engines().values():
+        for option in engine.options:
+            found.setdefault(option.name, option)
+    return list(found.values())
 
 
 def build_targets() -> list[str]:

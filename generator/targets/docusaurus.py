@@ -19,7 +19,7 @@ from ..escape import MARKDOWN_TEXT, Escaper, table_code_pipes
 from ..model.site import Site
 from ..pages import Page, Plan, RenderContext
 from ..project import BuildOptions
-from . import Engine, register, render_pages, write_front_matter
+from . import Engine, EngineOption, register, render_pages, write_front_matter
 
 TAG_PREFIX = "ops/"
 
@@ -31,7 +31,7 @@ def render(plan: Plan, env: jinja2.Environment, context: RenderContext, options:
                 ("sidebar_position", page.position),
                 ("title", guard_script(page.title)),
                 ("description", page.description and guard_script(page.description)),
-                ("tags", [guard_script(TAG_PREFIX + tag) for tag in page.tags] if options.tags else None),
+                ("tags", [guard_script(TAG_PREFIX + tag) for tag in page.tags] if options.option("tags") else None),
             ]
         )
 
@@ -39,7 +39,7 @@ def render(plan: Plan, env: jinja2.Environment, context: RenderContext, options:
     files = {path: data if path in written else _gfm_tables(data) for path, data in render_pages(plan, env, head, context).items()}
     folders = dict(plan.folders)
     if "index.md" in files:  # the tree's own root: its label in the host's sidebar and breadcrumbs
-        files["_category_.json"] = _category(options.label or site.site.title, None)
+        files["_category_.json"] = _category(str(options.option("label") or site.site.title), None)
     for path in sorted(folders):
         files[f"{path}/_category_.json"] = _category(folders[path].label, folders[path].position)
     return files
@@ -116,4 +116,8 @@ ENGINE = register(Engine(
     default_out="docusaurus/docs",
     help="a docs tree for a Docusaurus 3 site",
     host_warnings=host_warnings,
+    options=(
+        EngineOption("label", "Docusaurus: the tree's label in the host site's sidebar and breadcrumbs (default: the site title)."),
+        EngineOption("tags", "Docusaurus: tag pages (client, runbook, severity), under 'ops/' apart from the host's tags.", flag=True),
+    ),
 ))

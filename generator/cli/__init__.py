@@ -1,7 +1,7 @@
 """CLI: click wiring only. Parse options, call the library, turn its errors into exit codes.
 
 One module per command group: `check` (check, schema), `site` (build, serve,
-export), `start` (init, new, templates), `rules` (runbook-urls). Nothing else
+export), `start` (init, new, templates), `rules` (runbook-urls), `imports` (import). Nothing else
 imports this package.
 """
 
@@ -11,6 +11,7 @@ import click
 
 from .. import __version__
 from .check import check, schema
+from .imports import import_group
 from .rules import runbook_urls
 from .site import build, export, serve
 from .start import init, new, templates
@@ -27,7 +28,7 @@ def cli() -> None:
     """
 
 
-for command in (check, schema, build, serve, export, init, new, templates, runbook_urls):
+for command in (check, schema, build, serve, export, init, new, templates, runbook_urls, import_group):
     cli.add_command(command)
 
 

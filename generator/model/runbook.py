@@ -40,3 +40,4 @@ class Runbook(Model):
     symptoms: list[Inline] = Field(min_length=1)
     steps: Steps
     escalate: Escalate | None = None
+    notes: Markdown | None = Field(None, description="anything else worth keeping, as Markdown (an imported runbook's sections that fit no field)")

@@ -196,3 +196,134 @@ def test_an_unknown_engagement_and_a_folder(site_project: Path) -> None:
     assert wrong.exit_code == 1 and "did you mean 'kestrel-shop'?" in wrong.output
     folder = run("import", "runbook", str(FIXTURES), "--engagement", "kestrel-shop")
     assert folder.exit_code == 1 and "is a folder" in folder.output
+
+
+PAGERDUTY_TEMPLATE = FIXTURES / "pagerduty-postmortem-template/post_mortem_template.md"
+INCIDENTS = "content/engagements/kestrel-shop/incidents"
+# A post-mortem in the SRE book's layout, written for this test: 12-hour clocks, the date given once per day,
+# the zone said once, action items as a table with owner, due date, status and ticket.
+SRE_LAYOUT = """# Search down after a config push (incident #88)
+
+**Date:** 2026-05-02
+
+**Authors:** Ana Ruiz, Tom Berger
+
+**Severity:** SEV-2
+
+## Summary
+
+Product search returned errors for 47 minutes after a configuration push.
+
+## Impact
+
+About 12 % of searches failed; no orders were lost.
+
+## Root Causes
+
+- A config key was renamed in one service but not in its client.
+- The canary stage skipped search.
+
+## Trigger
+
+The 14:05 configuration push.
+
+## Resolution
+
+The previous configuration was restored.
+
+## Detection
+
+The `SearchErrorRate` alert paged the on-call engineer.
+
+## Action Items
+
+| Action Item | Type | Owner | Due | Status | Ticket |
+| --- | --- | --- | --- | --- | --- |
+| Add search to the canary stage | prevent | Ana Ruiz | 2026-05-20 | in progress | OPS-411 |
+| Alert on config key mismatches | detect | Tom Berger | 2026-06-01 | done | OPS-412 |
+
+## Lessons Learned
+
+### What went well
+
+- The alert fired within two minutes.
+
+### What went wrong
+
+- Nobody knew the rollback command by heart.
+
+### Where we got lucky
+
+- It happened on a quiet Saturday.
+
+## Timeline
+
+(all times UTC)
+
+**2026-05-02**
+
+- 2:05 PM config pushed to every region
+- 2:07 PM SearchErrorRate alert fires, on-call paged
+- 2:12 PM on-call acknowledges and starts investigating
+- 2:40 PM previous config restored, errors stop
+- 2:52 PM search back to normal, incident resolved
+
+## Supporting information
+
+Dashboards: search overview.
+"""
+
+
+def test_a_post_mortem_in_the_sre_books_layout(site_project: Path) -> None:
+    source = site_project / "search-down.md"
+    source.write_text(SRE_LAYOUT, encoding="utf-8")
+    result = run("import", "postmortem", str(source), "--engagement", "kestrel-shop")
+    assert result.exit_code == 0, result.output
+    text = (site_project / INCIDENTS / "2026-05-02-search-down-after-a-config-push-incident-88.yaml").read_text()
+    for expected in (
+        "severity: sev2\n", "status: draft\n", "authors:\n  - Ana Ruiz\n  - Tom Berger\n", 'date: "2026-05-02"\n', "timezone: UTC\n",
+        'started_at: "2026-05-02T14:05:00+00:00"\n', 'detected_at: "2026-05-02T14:07:00+00:00"\n',
+        'acknowledged_at: "2026-05-02T14:12:00+00:00"\n', 'mitigated_at: "2026-05-02T14:40:00+00:00"\n',
+        'resolved_at: "2026-05-02T14:52:00+00:00"\n',
+        "root_causes:\n  - A config key was renamed in one service but not in its client.\n",
+        '  - at: "14:07"\n    event: SearchErrorRate alert fires, on-call paged\n',
+        "  - do: Add search to the canary stage\n    type: prevent\n    owner: Ana Ruiz\n    due: \"2026-05-20\"\n    status: in-progress\n    ticket: OPS-411\n",
+        "    status: done\n    ticket: OPS-412\n",
+        "  got_lucky:\n    - It happened on a quiet Saturday.\n",
+        "notes: |-\n  **Supporting information**\n",
+    ):
+        assert expected in text, expected
+    checked = run("check")
+    assert checked.exit_code == 0, checked.output
+    assert run("build").exit_code == 0
+    page = (site_project / "site/engagements/kestrel-shop/postmortems/2026-05-02-search-down-after-a-config-push-incident-88/index.html")
+    kept, _ = source_words_and_code(SRE_LAYOUT)
+    shown, _ = visible_text(page.read_text())
+    assert kept - words(shown) <= {"pm", "2026", "05", "02", "sev", "utc", "all", "times", "2", "action", "item", "type",
+                                   "owner", "due", "status", "ticket", "date", "authors", "severity"} | \
+        {w for w in kept if re.fullmatch(r"\d+", w)}  # the clock and column words are the page's own figures
+
+
+def test_pagerdutys_template_as_published(site_project: Path) -> None:
+    """PagerDuty's template holds no severity, date or times: the import asks for the severity, and leaves the
+    rest as TODOs it lists, so the draft passes check."""
+    asked = run("import", "postmortem", str(PAGERDUTY_TEMPLATE), "--engagement", "kestrel-shop")
+    assert asked.exit_code == 1 and "pass --severity with one of sev1, sev2, sev3" in asked.output
+    result = run("import", "postmortem", str(PAGERDUTY_TEMPLATE), "--engagement", "kestrel-shop", "--severity", "sev1")
+    assert result.exit_code == 0, result.output
+    assert "TODO: started_at, detected_at, resolved_at, date, trigger, detection, title" in result.output
+    text = (site_project / INCIDENTS / "post-mortem-template.yaml").read_text()
+    assert "authors:\n  - \"_Your name goes here._\"\n" in text  # its **Postmortem Owner:** line
+    assert "lessons:\n  went_well:\n" in text and "notes: |-\n  **Responders**\n" in text
+    checked = run("check")
+    assert checked.exit_code == 0, checked.output
+    assert run("build").exit_code == 0
+
+
+def test_a_post_mortem_that_is_none_and_a_bad_time_zone(site_project: Path) -> None:
+    source = site_project / "notes.md"
+    source.write_text("# Shopping list\n\n## Fruit\n\n- apples\n", encoding="utf-8")
+    result = run("import", "postmortem", str(source), "--engagement", "kestrel-shop", "--severity", "sev1")
+    assert result.exit_code == 1 and "does not read as a post-mortem" in result.output
+    zone = run("import", "postmortem", str(source), "--engagement", "kestrel-shop", "--timezone", "Mars/Olympus")
+    assert zone.exit_code == 2 and "'Mars/Olympus' is not a time zone" in zone.output

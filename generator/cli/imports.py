@@ -16,7 +16,7 @@ engagement_option = click.option("--engagement", "engagement_id", required=True,
 
 @click.group("import")
 def import_group() -> None:
-    """Bring in what a client already has: Markdown runbooks, as draft documents.
+    """Bring in what a client already has: Markdown runbooks and post-mortems, as drafts.
 
     Every imported file says at its top where it came from; a second import of
     the same source is recognised, and no file is ever overwritten without
@@ -87,3 +87,49 @@ def import_runbook(files: tuple[Path, ...], engagement_id: str, dry_run: bool, f
         return [make_one(path, names) for path in files]
 
     _run(content, engagement_id, "runbook", make, dry_run, force, no_wait)
+
+
+@import_group.command("postmortem")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@engagement_option
+@click.option("--timezone", default=None, metavar="ZONE",
+              help="The time zone of the times in the document (default: what it says, e.g. '(all times UTC)', else the engagement's).")
+@click.option("--severity", default=None, metavar="ID", help="The engagement's severity for it, when the document names none that maps.")
+@dry_run_option
+@force_import_option
+@content_option
+@no_wait_option
+def import_postmortem(files: tuple[Path, ...], engagement_id: str, timezone: str | None, severity: str | None, dry_run: bool,
+                      force: bool, content: str, no_wait: bool) -> None:
+    """Markdown post-mortems as draft incidents/<id>.yaml of an engagement.
+
+    Sections are found by their headings: Summary or Overview, Impact, Root
+    causes or Contributing factors, Trigger, Resolution, Detection, Timeline,
+    Action items, What went well / went wrong / got lucky (the SRE book's
+    layout and PagerDuty's template, also in German and French). The timeline
+    is read from a table or a list of times, 24- or 12-hour, with the date in a
+    row or given once; the incident's times are taken from it. What the
+    document does not hold is left as a TODO and listed; a section that fits
+    no key is kept in 'notes'.
+
+    Examples:
+
+      opsdocs import postmortem postmortems/2026-03-14-checkout.md --engagement kestrel-shop --dry-run
+
+      opsdocs import postmortem outage.md --engagement kestrel-shop --severity sev1 --timezone Europe/Berlin
+    """
+    from ..importers.postmortem import import_postmortem as make_one
+
+    if timezone is not None:
+        from ..model.types import time_zones
+
+        if timezone not in time_zones():
+            raise click.BadParameter(f"'{timezone}' is not a time zone: use an IANA name such as Europe/Berlin or UTC",
+                                     param_hint="--timezone")
+
+    def make(data) -> list:
+        if data is None:
+            return []
+        return [make_one(path, data, timezone, severity) for path in files]
+
+    _run(content, engagement_id, "incident", make, dry_run, force, no_wait)

@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 
 from ..model.handwritten import read_front_matter
 
-_MARKER = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d{1,9}[.)])?(?:\s+\[[ xX]\])?\s*")
+_MARKER = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d{1,9}[.)])(?:\s+|$))?")
 _REFERENCE = re.compile(r"\[([^\]]+)\]\[([^\]]*)\]")
 # `<details>`, `<summary>...</summary>` and `</details>` alone in an HTML block: GitHub's collapsed sections.
 _DETAILS = re.compile(r"(?:\s*</?details[^>]*>|\s*<summary>.*?</summary>)+\s*", re.S | re.I)

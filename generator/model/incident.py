@@ -61,6 +61,7 @@ class Incident(Model):
     action_items: list[ActionItem] = []
     lessons: Lessons = Lessons()
     related: Related = Related()
+    notes: Markdown | None = Field(None, description="anything else worth keeping, as Markdown (an imported post-mortem's sections that fit no key)")
     internal_notes: Markdown | None = Field(None, description="never shown in a client build")
 
     def moment(self, at: datetime | time) -> datetime:

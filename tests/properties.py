@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from generator.links import unsafe_urls
 from generator.model.engagement import Engagement
 from generator.model.incident import Incident
 from generator.model.runbook import Runbook
@@ -18,7 +20,9 @@ COVERAGE: Counter = Counter()
 
 # Any Unicode except surrogates and control characters, with Markdown/MDX/HTML punctuation made likely.
 _chars = st.characters(exclude_categories=("Cs", "Cc")) | st.sampled_from(list("<>{}|`*_#[]:!&\\~-.()\"'") + ["\n"])
-TEXT = st.text(_chars, min_size=1, max_size=30).filter(lambda s: s.strip() != "")
+# Valid text: not blank, no TODO placeholder (a draft's alone), no link a reader could not safely follow.
+TEXT = st.text(_chars, min_size=1, max_size=30).filter(
+    lambda s: s.strip() != "" and not re.search(r"\bTODO\b", s) and not (":" in s and unsafe_urls(s)))
 
 
 def _record(value: str) -> None:

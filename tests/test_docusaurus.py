@@ -107,7 +107,10 @@ def _docusaurus_available() -> None:
 
 @pytest.fixture(scope="module")
 def hostile_docs(tmp_path_factory: pytest.TempPathFactory):
-    """The example plus a copy of its engagement with hostile text in every field, as a Docusaurus tree."""
+    """The example plus a copy of its engagement with hostile text in every field, as a Docusaurus tree; the example
+    engagement also holds what `opsdocs import` made of kube-prometheus' runbooks and PagerDuty's template."""
+    from tests.test_import import KUBE_RUNBOOKS, PAGERDUTY_TEMPLATE
+
     base = tmp_path_factory.mktemp("docusaurus")
     content = base / "content"
     hostile = base / "hostile"
@@ -117,6 +120,9 @@ def hostile_docs(tmp_path_factory: pytest.TempPathFactory):
     old = Path.cwd()
     os.chdir(base)
     try:
+        for args in (["runbook", *map(str, KUBE_RUNBOOKS)], ["postmortem", str(PAGERDUTY_TEMPLATE), "--severity", "sev2"]):
+            imported = CliRunner().invoke(cli, ["import", *args, "--engagement", "kestrel-shop"])
+            assert imported.exit_code == 0, imported.output
         result = CliRunner().invoke(cli, ["build", "--target", "docusaurus", "--out", "docs"])
     finally:
         os.chdir(old)
@@ -160,6 +166,9 @@ def test_real_docusaurus_build_shows_hostile_text(hostile_docs, docusaurus_build
     assert (out / "phases/operate.html").is_file()
     pages = sorted((out / "engagements/hostile-shop").rglob("*.html")) + [out / "engagements/hostile-shop.html"]
     check_site_shows_hostile_text([p for p in pages if p.is_file()], cycle)
+    # What `opsdocs import` made builds too.
+    for page in ("runbooks/node-filesystem-space-filling-up", "runbooks/watchdog", "postmortems/post-mortem-template"):
+        assert (out / f"engagements/kestrel-shop/{page}.html").is_file(), page
     # The rule files' javascript:, data: and vbscript: runbook URLs are text, in the pages and in their scripts.
     assert unsafe_references(out) == []
     assert unsafe_references(hostile_docs[0] / "docs") == []

@@ -33,8 +33,10 @@ internal_notes: |
 @pytest.fixture(scope="module")
 def extra(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The environment of a process that has the package installed (pip install --target, on its path)."""
-    lib = tmp_path_factory.mktemp("extra") / "lib"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", str(lib), str(PACKAGE)],
+    base = tmp_path_factory.mktemp("extra")
+    source, lib = base / "opsdocs-extra", base / "lib"
+    shutil.copytree(PACKAGE, source)  # pip builds in the folder it is given: not in the checkout
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", str(lib), str(source)],
                    check=True, capture_output=True, timeout=600)
     assert (lib / "opsdocs_extra-0.1.dist-info/entry_points.txt").is_file()
     return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(lib)])}

@@ -27,6 +27,7 @@ from .errors import OpsdocsError
 
 POLL_SECONDS = 0.2
 REMIND_SECONDS = 30  # while waiting, say so again this often
+STARTING = "(it is just starting)"  # a holder that has not written who it is yet
 
 
 def lock_file(root: Path, target: Path) -> Path:
@@ -42,7 +43,7 @@ def _holder(fd: int) -> str:
         age = max(0, round(time.time() - float(info["started"])))
         return f"opsdocs {info['command']}, pid {int(info['pid'])}, started {age} s ago"
     except (ValueError, KeyError, TypeError, OSError):
-        return "opsdocs command (it is just starting)"
+        return "opsdocs command " + STARTING
 
 
 @contextmanager
@@ -52,16 +53,20 @@ def _one(root: Path, target: Path, command: str, wait: bool, progress: Callable[
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
     try:
         waited_since = None
+        began = time.monotonic()
         while True:
             try:
                 fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except OSError:
                 holder = _holder(fd)
+                now = time.monotonic()
+                if holder.endswith(STARTING) and now - began < 1.0:
+                    time.sleep(POLL_SECONDS / 4)  # it holds the lock and is writing who it is: ask again
+                    continue
                 if not wait:
                     raise OpsdocsError(f"another {holder} is writing {shown}",
                                        "run it again when that one has finished, or without --no-wait to wait for it") from None
-                now = time.monotonic()
                 if waited_since is None or now - waited_since >= REMIND_SECONDS:
                     progress(f"waiting for another {holder}: it is writing {shown}")
                     waited_since = now

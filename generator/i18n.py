@@ -137,19 +137,30 @@ class Language:
         return "—" if value is None else format_date(value, "long", locale=self.locale)
 
     @lru_cache(maxsize=4096)  # noqa: B019 - a handful of languages, each kept for the whole run
-    def moment(self, moment: datetime, zone: str) -> str:
-        """A moment as people read it in a time zone: `14. März 2026, 09:12 MEZ`, `March 14, 2026, 9:12 AM CET`."""
-        from babel.dates import format_datetime, format_time, get_timezone, get_timezone_gmt
+    def moment(self, moment: datetime, zone: str, clock: str = "24h") -> str:
+        """A moment as people read it in a time zone: `14. März 2026, 09:12 MEZ`, `March 14, 2026, 09:12 CET`
+        (`clock` 12h: `March 14, 2026, 9:12 AM CET`)."""
+        local = moment.astimezone(ZoneInfo(zone))
+        pattern = str(self.locale.datetime_formats["medium"])
+        when = pattern.replace("{1}", self.date(local.date())).replace("{0}", self.time_of_day(local, clock))
+        return f"{when} {self.zone_name(local, zone)}"
+
+    def time_of_day(self, local: datetime, clock: str = "24h") -> str:
+        """A local moment's time of day: `14:51` on a 24-hour clock, whatever the language; `2:51 PM` on a 12-hour one."""
+        from babel.dates import format_time
+
+        return format_time(local, "HH:mm" if clock == "24h" else "h:mm a", tzinfo=local.tzinfo, locale=self.locale)
+
+    def zone_name(self, moment: datetime, zone: str) -> str:
+        """The zone as this language names it at that moment: `CET`, `MEZ`; `UTC+01:00` where it has no abbreviation."""
+        from babel.dates import format_datetime, get_timezone, get_timezone_gmt
 
         local = moment.astimezone(ZoneInfo(zone))
-        tz = get_timezone(zone)
-        name = format_datetime(local, "z", tzinfo=tz, locale=self.locale)
+        name = format_datetime(local, "z", tzinfo=get_timezone(zone), locale=self.locale)
         if not name.isalpha():  # no abbreviation in this language's data: CET where English uses one, else UTC+01:00
             english = local.tzname() or ""
             name = english if self.code == SOURCE and english.isalpha() else get_timezone_gmt(local, "long", locale=self.locale)
-        pattern = str(self.locale.datetime_formats["medium"])
-        when = pattern.replace("{1}", self.date(local.date())).replace("{0}", format_time(local, "short", tzinfo=tz, locale=self.locale))
-        return f"{when} {name}"
+        return name
 
     @lru_cache(maxsize=4096)  # noqa: B019 - a handful of languages, each kept for the whole run
     def number(self, value: Decimal | float | int) -> str:

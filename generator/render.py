@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 import jinja2
 
@@ -83,7 +84,10 @@ def _filters(escaper: Escaper) -> dict[str, Callable[..., Any]]:
         duration=with_lang(lambda lang, v: lang.duration(v)),
         percent=with_lang(lambda lang, v: lang.percent(v)),
         percentage=with_lang(lambda lang, v: lang.percentage(v)),
-        local=with_lang(format_local),
+        local=jinja2.pass_context(lambda ctx, moment, zone: format_local(ctx["lang"], moment, zone, clock_of(ctx))),
+        in_zone=lambda moment, zone: moment.astimezone(ZoneInfo(zone)),
+        time_of_day=jinja2.pass_context(lambda ctx, local: Safe(escaper.text(ctx["lang"].time_of_day(local, clock_of(ctx))))),
+        zone_name=with_lang(lambda lang, moment, zone: lang.zone_name(moment, zone)),
         abs_duration=with_lang(lambda lang, v: lang.duration(abs(v))),
         allowed=allowed_downtime,
         response_verdict=with_lang(response_verdict),
@@ -177,8 +181,15 @@ def response_verdict(lang: Language, check) -> Safe:
     return Safe(f"**{missed}** ({window})")
 
 
-def format_local(lang: Language, moment: datetime | None, zone: str) -> str:
+def clock_of(ctx: Any) -> str:
+    """How a page writes times of day: its engagement's `clock`, else site.yaml's, else 24h."""
+    engagement = ctx.get("e")
+    site = ctx.get("site")
+    return getattr(engagement, "clock", None) or getattr(getattr(site, "site", None), "clock", None) or "24h"
+
+
+def format_local(lang: Language, moment: datetime | None, zone: str, clock: str = "24h") -> str:
     """A moment as people read it in a time zone: `March 14, 2026, 9:12 AM CET`."""
     if moment is None:
         return lang.gettext("not recorded")
-    return lang.moment(moment, zone)
+    return lang.moment(moment, zone, clock)

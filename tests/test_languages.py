@@ -154,7 +154,9 @@ def test_swiss_francs_and_local_times() -> None:
     assert language("de-CH").money(Decimal("6890"), "CHF") == "CHF\u00a06'890.00"
     moment = datetime(2026, 3, 14, 8, 12, tzinfo=timezone.utc)
     assert language("de").moment(moment, "Europe/Berlin") == "14. März 2026, 09:12 MEZ"
-    assert language("en").moment(moment, "Europe/Berlin") == "March 14, 2026, 9:12\u202fAM CET"
+    assert language("en").moment(moment, "Europe/Berlin") == "March 14, 2026, 09:12 CET"
+    assert language("en").moment(moment, "Europe/Berlin", "12h") == "March 14, 2026, 9:12 AM CET"
+    assert language("de").moment(moment, "Europe/Berlin", "12h") == "14. März 2026, 9:12 AM MEZ"
     assert language("fr").moment(moment, "Europe/Paris") == "14 mars 2026, 09:12 UTC+01:00"
 
 
@@ -307,3 +309,19 @@ def test_the_docusaurus_tree_in_each_language_has_its_labels_and_titles(tag: str
             assert yaml.safe_load(data.decode().split("---\n")[1])["title"], path
     terms = yaml.safe_load(files["engagements/kestrel-shop/terms.md"].decode().split("---\n")[1])
     assert terms["title"] == lang.gettext("Engagement terms")
+
+
+def test_a_timeline_that_crosses_midnight_in_a_12_hour_clock(project: Path, update_golden: bool) -> None:
+    """`clock: 12h` for a client that wants it: the same page as the 24-hour golden, its times of day in 12 hours."""
+    from generator.pipeline import render_site
+    from generator.project import BuildOptions, Project
+
+    engagement = project / "content/engagements/kestrel-shop/engagement.yaml"
+    text = engagement.read_text(encoding="utf-8")
+    engagement.write_text(re.sub(r"^(schema_version: 1)$", r"\1\nclock: 12h", text, count=1, flags=re.M), encoding="utf-8")
+    files = render_site(Project(project, project / "content"), "mkdocs", BuildOptions()).files
+    page = "engagements/kestrel-shop/postmortems/2026-07-19-order-export-stall.md"
+    compare_golden("mkdocs", files, update_golden, [page], "clock-12h")
+    text = files[page].decode()
+    assert "| **July 19, 2026** | |\n| 10:40 PM | Last successful export run |" in text
+    assert "| **July 20, 2026** | |\n| 3:55 AM |" in text

@@ -234,6 +234,7 @@ class Engagement(Model):
     status: Literal["draft", "active"] = Field("active", description="'draft' allows TODO placeholders and shows a draft banner")
     title: Text | None = Field(None, description='default: "<client> — <system>"')
     language: LanguageTag | None = Field(None, description="the language of this client's pages and handover (default: site.yaml's)")
+    clock: Literal["24h", "12h"] | None = Field(None, description="how times of day are written for this client (default: site.yaml's, else 24h)")
     client: Client
     provider: Provider = Provider()
     system: System

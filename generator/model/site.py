@@ -19,6 +19,7 @@ class SiteInfo(Model):
     title: Text
     url: Url | None = None
     language: LanguageTag = Field("en", description="the language of the pages opsdocs writes (default: en)")
+    clock: Literal["24h", "12h"] = Field("24h", description="how times of day are written: 14:51 (24h, the default) or 2:51 PM (12h)")
     description: Text | None = None
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,5 +168,3 @@ def read_markdown_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         raise OpsdocsError(f"{path} is not UTF-8 text (byte {exc.start})", "save it as UTF-8 and import it again") from None
 
-
-Importer = Callable[..., Imported]

@@ -10,7 +10,6 @@ left as a TODO the draft rules know, and listed; a section that fits no key is k
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -64,11 +63,6 @@ def heading_key(heading: str) -> str | None:
         if text in names:
             return key
     return None
-
-
-@dataclass
-class Row:
-    cells: list[str]
 
 
 def table_rows(block: str) -> tuple[list[str], list[list[str]]]:

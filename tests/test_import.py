@@ -191,6 +191,17 @@ def test_bad_sources_are_clear_errors_and_nothing_is_written(site_project: Path,
     assert sorted(p.name for p in (site_project / RUNBOOKS).iterdir()) == before  # not even the good one
 
 
+def test_two_sources_with_one_id_write_neither(site_project: Path) -> None:
+    """`Watchdog.md` and `watchdog.md` both become runbooks/watchdog.yaml: neither may silently win."""
+    upper, lower = site_project / "a" / "Watchdog.md", site_project / "b" / "watchdog.md"
+    for path, text in ((upper, "# Watchdog\n\n## Meaning\n\nAlways firing.\n"), (lower, "# watchdog\n\n## Meaning\n\nOther text.\n")):
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+    result = run("import", "runbook", str(upper), str(lower), "--engagement", "kestrel-shop")
+    assert result.exit_code == 1 and "would both be written to content/engagements/kestrel-shop/runbooks/watchdog.yaml" in result.output
+    assert not (site_project / RUNBOOKS / "watchdog.yaml").exists()
+
+
 def test_an_unknown_engagement_and_a_folder(site_project: Path) -> None:
     wrong = run("import", "runbook", str(KUBE_RUNBOOKS[0]), "--engagement", "kestrel")
     assert wrong.exit_code == 1 and "did you mean 'kestrel-shop'?" in wrong.output

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..errors import OpsdocsError, unknown_engagement
 from ..escape import yaml_scalar
+from ..load import engagement_folders
 from ..model.kinds import Kind
 from ..project import Project
 from ..write import write_new_files
@@ -99,16 +100,19 @@ def plan_import(project: Project, kind: Kind, eid: str, imported: list[Imported]
     unless `force`, and recognising a source imported before (under any name)."""
     folder = project.content_dir / "engagements" / eid
     if not folder.is_dir():
-        known = sorted(p.name for p in (project.content_dir / "engagements").glob("*") if p.is_dir())
-        raise unknown_engagement(eid, known)
+        raise unknown_engagement(eid, [f.name for f in engagement_folders(project.content_dir)])
     earlier = _earlier_sources(folder / kind.source)
-    placed, seen = [], set()
+    placed: list[Placed] = []
+    seen: dict[str, str] = {}  # source or file → the origin that claimed it in this import
     for item in imported:
         rel = f"engagements/{eid}/{kind.source_rel(item.ident)}"
         before = earlier.get(item.source)
         if item.source in seen:
             raise OpsdocsError(f"{item.origin} is given twice", "import each file or incident once")
-        seen.add(item.source)
+        if rel in seen:  # two sources, one id: one would silently replace the other
+            raise OpsdocsError(f"{item.origin} and {seen[rel]} would both be written to content/{rel}",
+                               "rename one of them, or import them one at a time")
+        seen[item.source] = seen[rel] = item.origin
         if before and not force:
             raise OpsdocsError(f"{item.origin} was imported before, as content/{before}",
                                "edit that file, or pass --force to import it again as a new file")

@@ -133,7 +133,9 @@ class Escaper:
         while i < n:
             ch = text[i]
             if ch == "\\" and i + 1 < n:
-                out.append(text[i : i + 2])
+                # `\<` is an escape in CommonMark but not in Python-Markdown, which would pass the `<` on as HTML:
+                # an escaped character that the engine maps is written as the map says, the same text in both.
+                out.append(self.inline_map.get(text[i + 1], text[i : i + 2]))
                 i += 2
                 continue
             if ch == "`":

@@ -63,7 +63,7 @@ def _emit(value: object, indent: int, out: list[str], key: str | None = None) ->
         if head:
             out.append(head)
         for k, v in value.items():
-            if v is None or v == [] or v == {}:
+            if _empty(v):
                 continue
             _emit(v, indent + (2 if head else 0), out, k)
     elif isinstance(value, list):
@@ -83,6 +83,11 @@ def _emit(value: object, indent: int, out: list[str], key: str | None = None) ->
                 out.append(f"{pad}  - {_scalar(item, indent + 4)}")
     else:
         out.append(f"{head} {_scalar(value, indent + 2)}")
+
+
+def _empty(value: object) -> bool:
+    """Nothing to write: None, an empty list, a mapping of empty values."""
+    return value is None or value == [] or (isinstance(value, dict) and all(_empty(v) for v in value.values()))
 
 
 def _scalar(value: object, indent: int) -> str:

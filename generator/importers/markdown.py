@@ -20,7 +20,7 @@ from ..model.handwritten import read_front_matter
 _MARKER = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d{1,9}[.)])(?:\s+|$))?")
 _REFERENCE = re.compile(r"\[([^\]]+)\]\[([^\]]*)\]")
 # `<details>`, `<summary>...</summary>` and `</details>` alone in an HTML block: GitHub's collapsed sections.
-_DETAILS = re.compile(r"(?:\s*</?details[^>]*>|\s*<summary>.*?</summary>)+\s*", re.S | re.I)
+_DETAILS = re.compile(r"(?:\s*</?details[^>]*>|\s*<summary>.*?</summary>|\s*</?summary>)+\s*", re.S | re.I)
 _COMMENT = re.compile(r"(?:\s*<!--.*?-->)+\s*", re.S)
 _SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.S | re.I)
 _DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+.*$")

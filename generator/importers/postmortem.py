@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..errors import OpsdocsError
 from ..model.questions import slug
 from . import Imported, fingerprint, read_markdown_text
-from .markdown import Section, read_markdown
+from .markdown import Piece, Section, read_markdown
 from .runbook import runbook_id
 
 TODO = "TODO"
@@ -25,19 +25,21 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "summary": ("summary", "overview", "executive summary", "incident summary", "what happened", "description",
                 "zusammenfassung", "überblick", "résumé", "resume", "synthèse"),
     "impact": ("impact", "the impact", "customer impact", "impact analysis", "auswirkung", "auswirkungen"),
-    "root_causes": ("root causes", "root cause", "contributing factors", "causes", "root cause analysis", "ursache",
+    "root_causes": ("root causes", "root cause", "blameless root cause", "contributing factors", "causes",
+                    "root cause analysis", "ursache",
                     "ursachen", "cause racine", "causes racines"),
     "trigger": ("trigger", "auslöser", "déclencheur"),
     "resolution": ("resolution", "mitigation", "remediation", "recovery", "lösung", "behebung", "résolution"),
     "detection": ("detection", "how was it detected", "erkennung", "détection"),
-    "timeline": ("timeline", "chronology", "zeitlinie", "zeitablauf", "ablauf", "chronologie"),
-    "action_items": ("action items", "actions", "follow ups", "follow-ups", "followups", "corrective actions",
+    "timeline": ("timeline", "chronology", "leadup", "zeitlinie", "zeitablauf", "ablauf", "chronologie"),
+    "action_items": ("action items", "actions", "follow up", "follow ups", "follow up tasks", "followups", "corrective actions",
                      "next steps", "maßnahmen", "massnahmen", "actions correctives"),
     "went_well": ("what went well", "went well", "what worked", "was lief gut", "ce qui a bien marché"),
     "went_wrong": ("what went wrong", "what didn t go so well", "what went poorly", "what went badly", "went wrong",
-                   "what could be improved", "was lief schlecht", "ce qui n a pas marché"),
+                   "what could be improved", "what didn t work", "what did not work", "was lief schlecht",
+                   "ce qui n a pas marché"),
     "got_lucky": ("where we got lucky", "got lucky", "wo wir glück hatten", "où nous avons eu de la chance"),
-    "authors": ("authors", "author", "postmortem owner", "owner", "autoren", "autor", "auteurs", "auteur"),
+    "authors": ("authors", "author", "postmortem owner", "owner", "owners", "autoren", "autor", "auteurs", "auteur"),
     "date": ("date", "datum"),
     "severity": ("severity", "schweregrad", "sévérité"),
 }
@@ -48,17 +50,30 @@ ZONES = {"utc": "UTC", "gmt": "UTC", "z": "UTC", "cet": "Europe/Berlin", "cest":
 _TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?(?:\s*([AaPp])\.?[Mm]\.?)?(?![\d])")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _ZONE = re.compile(r"\b(?:all times (?:are )?(?:in )?|times? (?:in )?|\(\s*)?([A-Z]{2,4}|UTC[+-]\d{1,2}|[A-Za-z]+/[A-Za-z_]+)\b")
-_FIELD = re.compile(r"^\*\*([^*]+?):?\*\*:?\s*(.+)$")
+_FIELD = re.compile(r"^\*\*([^*]+?):?\*\*:?\s*(.+)$|^([A-Z][\w /-]{1,30}):\s+(.+)$")
+_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.I)
+# A row's time at its start, with its date, zone and punctuation ("**00:27 UTC:**", "2:05 PM -", "2026-05-02 14:05 |").
+_LEAD = re.compile(r"^[\s*_~]*(?:\d{4}-\d{2}-\d{2}[ T,]*)?~?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?\s*"
+                   r"(?:\(?(?:" + "|".join(n.upper() for n in ZONES) + r")\)?(?!\w))?[\s*_:\-–—|]*")
+# The start and end of the outage, where the document marks them (Flutter's template: "<START OF OUTAGE>").
+_MARKS = {"started_at": r"start of (?:the )?outage|outage (?:starts|begins)|impact start",
+          "resolved_at": r"end of (?:the )?outage|outage ends|impact end"}
 _CHECKBOX = re.compile(r"^\[([ xX])\]\s*")
 _KEYWORDS = {"detected_at": r"detect|alert|page[sd]?\b|notic|report|fired|triggered",
-             "acknowledged_at": r"ack|on-?call .*(join|took)|took (it|the incident)|investigat",
+             "acknowledged_at": r"\back(?:nowledg|ed\b|'d\b)|on-?call .*(join|took)|took (it|the incident)|investigat",
              "mitigated_at": r"mitigat|rolled back|rollback|workaround|restor|errors? stop|stopped",
              "resolved_at": r"resolv|restor|recover|closed|ended|back to normal|fixed"}
 
 
+def _plain(heading: str) -> str:
+    """A heading without its emoji short codes (":warning: Leadup" is "Leadup")."""
+    return re.sub(r":[a-z0-9_+-]+:\s*", "", heading).strip() or heading
+
+
 def heading_key(heading: str) -> str | None:
-    text = " ".join(re.sub(r"[^\w\s]", " ", heading.lower()).split())
-    text = re.sub(r"\s*\b(utc|gmt|[a-z]{3})$", "", text) if text.startswith("timeline") else text
+    text = " ".join(re.sub(r"[^\w\s]", " ", _plain(heading.lower())).split())
+    if re.match(r"(timeline|chronolog|zeitlinie)\b", text):  # "Timeline (all times in PST/PDT)"
+        return "timeline"
     for key, names in HEADINGS.items():
         if text in names:
             return key
@@ -125,20 +140,33 @@ def _timeline(sections: list[Section], day: date | None) -> tuple[list[tuple[dat
                         rest.append("| " + " | ".join(row) + " |")
                 continue
             if piece.kind == "line":
-                moment, new_day = parse_moment(piece.text, day)
-                if moment:
-                    event = _DATE.sub("", piece.text, count=1) if _DATE.search(piece.text) else piece.text
-                    event = _TIME.sub("", event, count=1).strip(" -–—:|*")
-                    entries.append((moment, event or piece.text))
-                    day = new_day
-                    continue
-                if new_day and len(piece.text) < 40:  # a line that gives the day for what follows
-                    day = new_day
-                    continue
-                if len(piece.text) < 40 and re.search(r"\btimes?\b", piece.text, re.I) and _zone([piece.text], None, ""):
-                    continue  # "(all times UTC)": said once, it is the timeline's time zone
+                for part in _BREAK.split(piece.text):  # rows written as one paragraph, split by <br>
+                    day = _timeline_line(part, day, entries, rest)
+                continue
             rest.append(piece.text if piece.kind != "code" else f"```\n{piece.text}\n```")
     return entries, rest
+
+
+def _timeline_line(text: str, day: date | None, entries: list[tuple[datetime, str]], rest: list[str]) -> date | None:
+    """One line of a timeline: an entry, the day for what follows, the zone said once, or text kept as it is."""
+    moment, new_day = parse_moment(text, day)
+    if moment:
+        lead = _LEAD.match(text)
+        if lead and lead.end():
+            event = text[lead.end():]
+        else:
+            event = _DATE.sub("", text, count=1) if _DATE.search(text) else text
+            event = _TIME.sub("", event, count=1)
+        event = event.strip(" -–—:|")
+        if event.count("**") % 2 and event.startswith("**"):  # the bold that held the time: "**00:27 UTC:** ..."
+            event = event[2:].lstrip(" -–—:|")
+        entries.append((moment, event.strip() or text))
+        return new_day
+    if new_day and len(text) < 40:  # a line (or a heading) that gives the day for what follows
+        return new_day
+    if not (len(text) < 40 and re.search(r"\btimes?\b", text, re.I) and _zone([text], None, "")):
+        rest.append(text)  # "(all times UTC)" is not kept: said once, it is the timeline's time zone
+    return day
 
 
 def _actions(sections: list[Section]) -> tuple[list[dict], list[str]]:
@@ -192,17 +220,25 @@ def _severity(text: str | None, severities: list[str], given: str | None) -> str
 
 
 def _fields(sections: list[Section]) -> dict[str, str]:
-    """`**Date:** 2026-03-14`-style lines (PagerDuty's template has them): taken out of their section, by key."""
+    """The date, authors and severity given as `**Date:** 2026-03-14` or `Owners: @ana` lines (several may share a
+    line, split by <br>): taken out of their section, by key. Any other such line stays where it is."""
     found: dict[str, str] = {}
     for section in sections:
         kept = []
         for piece in section.pieces:
-            match = _FIELD.match(piece.text) if piece.kind == "line" else None
-            key = heading_key(match.group(1)) if match else None
-            if match and (key or match.group(1).lower() in ("meeting scheduled for", "call recording")):
-                found[key or match.group(1).lower()] = match.group(2).strip()
-            else:
+            parts = _BREAK.split(piece.text) if piece.kind == "line" else []
+            left = []
+            for part in parts:
+                match = _FIELD.match(part)
+                key = heading_key(match.group(1) or match.group(3)) if match else None
+                if match and key in ("date", "authors", "severity") and key not in found:
+                    found[key] = (match.group(2) or match.group(4)).strip()
+                else:
+                    left.append(part)
+            if piece.kind != "line" or len(left) == len(parts):
                 kept.append(piece)
+            elif left:
+                kept.append(Piece(piece.kind, "<br> ".join(left), line=piece.line))
         section.pieces = kept
     return found
 
@@ -211,8 +247,19 @@ def _text(sections: list[Section]) -> str:
     return "\n\n".join(s.markdown() for s in sections if s.pieces)
 
 
-def _line(sections: list[Section]) -> str:
-    return " ".join(" ".join(s.markdown().split()) for s in sections if s.pieces)
+def _line(sections: list[Section], notes: list[str] | None = None) -> str:
+    """Sections as one line of text. With `notes`, a line takes the first paragraphs (at most three, up to the first
+    code block, table or quote) and the rest of the section is kept in the notes under its heading."""
+    if notes is None:
+        return " ".join(" ".join(s.markdown().split()) for s in sections if s.pieces)
+    taken: list[str] = []
+    for section in sections:
+        pieces = section.pieces
+        cut = next((i for i, p in enumerate(pieces) if p.kind != "line" or i == 3), len(pieces))
+        taken += [" ".join(p.text.split()) for p in pieces[:cut]]
+        if pieces[cut:]:
+            notes.append(f"**{_plain(section.heading)}**\n\n" + Section("", 0, 0, pieces[cut:]).markdown())
+    return " ".join(taken)
 
 
 def import_postmortem(path: Path, data, timezone: str | None = None, severity: str | None = None) -> Imported:
@@ -222,14 +269,26 @@ def import_postmortem(path: Path, data, timezone: str | None = None, severity: s
     fields = _fields(doc.sections)
     by_key: dict[str, list[Section]] = {}
     notes: list[str] = []
+    parent: tuple[str, int] | None = None  # the last section recognised, and its level
     for section in doc.sections[1:] if doc.sections else []:
         key = heading_key(section.heading)
+        if key is None and parent and parent[0] == "timeline" and section.level > parent[1] and _DATE.search(section.heading):
+            section.pieces.insert(0, Piece("line", section.heading))  # "### 2023-08-25" under the timeline: the day
+            key = "timeline"
+        elif key:
+            parent = (key, section.level)
         if key in ("date", "authors", "severity") and section.pieces:
             fields.setdefault(key, _line([section]))
         elif key:
             by_key.setdefault(key, []).append(section)
         elif section.pieces:
-            notes.append(f"**{section.heading}**\n\n{section.markdown()}")
+            notes.append(f"**{_plain(section.heading)}**\n\n{section.markdown()}")
+    for key in ("went_well", "went_wrong", "got_lucky"):  # a lesson is a line; anything else is kept in the notes
+        blocks = [p for s in by_key.get(key, []) for p in s.pieces if p.kind != "line"]
+        if blocks:
+            notes.append(f"**{by_key[key][0].heading}**\n\n" + Section("", 0, 0, blocks).markdown())
+    if not fields.get("authors") and isinstance(doc.meta.get("authors"), list):  # front matter: authors: [joe]
+        fields["authors"] = ", ".join(str(a) for a in doc.meta["authors"])
     if doc.sections and doc.sections[0].pieces:  # what stands before the first heading: the summary, if none follows
         by_key.setdefault("summary", []).insert(0, doc.sections[0])
     if not by_key and not fields:
@@ -253,14 +312,8 @@ def _incident(path, title, fields, by_key, entries, actions, notes, zone, day, d
     tz = ZoneInfo(zone)
     moments = [(m.replace(tzinfo=tz), event) for m, event in entries]
     day = day or (moments[0][0].date() if moments else None)
-    times: dict[str, datetime | None] = {}
     if moments:
-        times["started_at"] = moments[0][0]
-        for key, pattern in _KEYWORDS.items():  # the first event that says it; for the end, the last
-            matching = [m for m, e in moments if re.search(pattern, e, re.I)]
-            times[key] = (matching[-1] if key == "resolved_at" else matching[0]) if matching else None
-        times["detected_at"] = times["detected_at"] or moments[0][0]
-        times["resolved_at"] = times["resolved_at"] or moments[-1][0]
+        times = _times(moments)
     else:
         base = datetime.combine(day or data.engagement.period.start, time(0), tz)
         times = {"started_at": base, "detected_at": base, "resolved_at": base}
@@ -277,7 +330,7 @@ def _incident(path, title, fields, by_key, entries, actions, notes, zone, day, d
 
     one_day = all(m.date() == day for m, _ in moments)
     severities = [s.id for s in data.engagement.operate.fix.severity_levels]
-    doc_title = title or path.stem
+    doc_title = title or re.sub(r"[-_]+", " ", path.stem).strip()
     data_out = {
         "title": doc_title,
         "severity": _severity(fields.get("severity"), severities, severity),
@@ -289,9 +342,7 @@ def _incident(path, title, fields, by_key, entries, actions, notes, zone, day, d
         "summary": need("summary", _text(by_key.get("summary", [])), f"{TODO}: what happened, in a paragraph."),
         "impact": need("impact", _text(by_key.get("impact", [])), f"{TODO}: who was affected, how much, for how long."),
         "root_causes": need("root_causes", [line for s in by_key.get("root_causes", []) for line in _root_lines(s)], [TODO]),
-        "trigger": need("trigger", _line(by_key.get("trigger", [])), TODO),
-        "resolution": need("resolution", _line(by_key.get("resolution", [])), TODO),
-        "detection": need("detection", _line(by_key.get("detection", [])), TODO),
+        **{key: need(key, _line(by_key.get(key, []), notes), TODO) for key in ("trigger", "resolution", "detection")},
         "timeline": [{"at": m.strftime("%H:%M") if one_day else m.isoformat(), "event": e} for m, e in moments],
         "action_items": actions,
         "lessons": {key: [line for s in by_key.get(key, []) for line in s.lines()] for key in ("went_well", "went_wrong", "got_lucky")},
@@ -303,6 +354,25 @@ def _incident(path, title, fields, by_key, entries, actions, notes, zone, day, d
     if not title:
         todos.append("title")
     return Imported(ident, data_out, path.as_posix(), source, todos, [f"times in {zone}"])
+
+
+def _times(moments: list[tuple[datetime, str]]) -> dict[str, datetime | None]:
+    """The incident's times from its timeline: where the document marks the outage's start and end, those; then
+    the first event that says it was detected, acknowledged, mitigated (each no earlier than the one before), and
+    the last that says it was resolved; else the first and the last entries."""
+    marked = {key: next((m for m, e in moments if re.search(pattern, e, re.I)), None) for key, pattern in _MARKS.items()}
+    times: dict[str, datetime | None] = {"started_at": marked["started_at"] or moments[0][0]}
+    floor = times["started_at"]
+    for key, pattern in _KEYWORDS.items():
+        matching = [m for m, e in moments if re.search(pattern, e, re.I) and m >= floor]
+        times[key] = (matching[-1] if key == "resolved_at" else matching[0]) if matching else None
+        floor = times[key] or floor
+    times["detected_at"] = times["detected_at"] or times["started_at"]
+    times["resolved_at"] = marked["resolved_at"] or times["resolved_at"] or moments[-1][0]
+    for key in ("acknowledged_at", "mitigated_at"):  # nothing after the end
+        if times[key] and times[key] > times["resolved_at"]:
+            times[key] = None
+    return times
 
 
 def _root_lines(section: Section) -> list[str]:

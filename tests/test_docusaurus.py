@@ -108,8 +108,9 @@ def _docusaurus_available() -> None:
 @pytest.fixture(scope="module")
 def hostile_docs(tmp_path_factory: pytest.TempPathFactory):
     """The example plus a copy of its engagement with hostile text in every field, as a Docusaurus tree; the example
-    engagement also holds what `opsdocs import` made of kube-prometheus' runbooks and PagerDuty's template."""
-    from tests.test_import import KUBE_RUNBOOKS, PAGERDUTY_TEMPLATE
+    engagement also holds what `opsdocs import` made of kube-prometheus' runbooks, PagerDuty's template, Flutter's
+    and Python Discord's post-mortems, and PagerDuty's and incident.io's API records."""
+    from tests.test_import import FIXTURES, KUBE_RUNBOOKS, PAGERDUTY_TEMPLATE, PUBLISHED_POSTMORTEMS
 
     base = tmp_path_factory.mktemp("docusaurus")
     content = base / "content"
@@ -120,7 +121,10 @@ def hostile_docs(tmp_path_factory: pytest.TempPathFactory):
     old = Path.cwd()
     os.chdir(base)
     try:
-        for args in (["runbook", *map(str, KUBE_RUNBOOKS)], ["postmortem", str(PAGERDUTY_TEMPLATE), "--severity", "sev2"]):
+        for args in (["runbook", *map(str, KUBE_RUNBOOKS)],
+                     ["postmortem", str(PAGERDUTY_TEMPLATE), *map(str, PUBLISHED_POSTMORTEMS), "--severity", "sev2"],
+                     ["pagerduty", *map(str, sorted((FIXTURES / "pagerduty-api").glob("*.json"))), "--severity", "sev1"],
+                     ["incidentio", *map(str, sorted((FIXTURES / "incident-io-api").glob("*.json")))]):
             imported = CliRunner().invoke(cli, ["import", *args, "--engagement", "kestrel-shop"])
             assert imported.exit_code == 0, imported.output
         result = CliRunner().invoke(cli, ["build", "--target", "docusaurus", "--out", "docs"])
@@ -167,7 +171,9 @@ def test_real_docusaurus_build_shows_hostile_text(hostile_docs, docusaurus_build
     pages = sorted((out / "engagements/hostile-shop").rglob("*.html")) + [out / "engagements/hostile-shop.html"]
     check_site_shows_hostile_text([p for p in pages if p.is_file()], cycle)
     # What `opsdocs import` made builds too.
-    for page in ("runbooks/node-filesystem-space-filling-up", "runbooks/watchdog", "postmortems/post-mortem-template"):
+    for page in ("runbooks/node-filesystem-space-filling-up", "runbooks/watchdog", "postmortems/post-mortem-template",
+                 "postmortems/postmortem-flutter-dev-outage-on-august-26-2023", "postmortems/2015-10-06-the-server-is-on-fire",
+                 "postmortems/2021-08-17-our-database-is-sad", "postmortems/2023-10-24-teal-ostrich"):
         assert (out / f"engagements/kestrel-shop/{page}.html").is_file(), page
     # The rule files' javascript:, data: and vbscript: runbook URLs are text, in the pages and in their scripts.
     assert unsafe_references(out) == []

@@ -14,9 +14,28 @@ force_import_option = click.option("--force", is_flag=True, help="Replace a file
 engagement_option = click.option("--engagement", "engagement_id", required=True, metavar="ID", help="The engagement to import into.")
 
 
+def _zone(ctx, param, value: str | None) -> str | None:
+    if value is not None:
+        from ..model.types import time_zones
+
+        if value not in time_zones():
+            raise click.BadParameter(f"'{value}' is not a time zone: use an IANA name such as Europe/Berlin or UTC")
+    return value
+
+
+def timezone_option(default_help: str):
+    return click.option("--timezone", default=None, metavar="ZONE", callback=_zone, help=f"The time zone of the draft's times (default: {default_help}).")
+
+
+def severity_option(said: str):
+    return click.option("--severity", default=None, metavar="ID",
+                        help=f"The engagement's severity for every incident imported, when {said} maps to none "
+                             "(a level's id, name or 'aliases' in engagement.yaml).")
+
+
 @click.group("import")
 def import_group() -> None:
-    """Bring in what a client already has: Markdown runbooks and post-mortems, as drafts.
+    """Bring in what a client already has: Markdown runbooks and post-mortems, PagerDuty and incident.io incidents, as drafts.
 
     Every imported file says at its top where it came from; a second import of
     the same source is recognised, and no file is ever overwritten without
@@ -92,9 +111,8 @@ def import_runbook(files: tuple[Path, ...], engagement_id: str, dry_run: bool, f
 @import_group.command("postmortem")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @engagement_option
-@click.option("--timezone", default=None, metavar="ZONE",
-              help="The time zone of the times in the document (default: what it says, e.g. '(all times UTC)', else the engagement's).")
-@click.option("--severity", default=None, metavar="ID", help="The engagement's severity for it, when the document names none that maps.")
+@timezone_option("what the document says, e.g. '(all times UTC)', else the engagement's")
+@severity_option("the document names no severity that")
 @dry_run_option
 @force_import_option
 @content_option
@@ -120,16 +138,90 @@ def import_postmortem(files: tuple[Path, ...], engagement_id: str, timezone: str
     """
     from ..importers.postmortem import import_postmortem as make_one
 
-    if timezone is not None:
-        from ..model.types import time_zones
-
-        if timezone not in time_zones():
-            raise click.BadParameter(f"'{timezone}' is not a time zone: use an IANA name such as Europe/Berlin or UTC",
-                                     param_hint="--timezone")
-
     def make(data) -> list:
         if data is None:
             return []
         return [make_one(path, data, timezone, severity) for path in files]
+
+    _run(content, engagement_id, "incident", make, dry_run, force, no_wait)
+
+
+@import_group.command("pagerduty")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@engagement_option
+@timezone_option("the engagement's")
+@severity_option("the incident's priority or urgency")
+@dry_run_option
+@force_import_option
+@content_option
+@no_wait_option
+def import_pagerduty(files: tuple[Path, ...], engagement_id: str, timezone: str | None, severity: str | None, dry_run: bool,
+                     force: bool, content: str, no_wait: bool) -> None:
+    """PagerDuty incidents (REST API v2 JSON) as draft incidents/<id>.yaml of an engagement.
+
+    Give the incident (GET /incidents/{id}, or a page of GET /incidents) and,
+    for its timeline, its log entries (GET /incidents/{id}/log_entries), in
+    any order: each log entry goes to the incident it names. The times are
+    PagerDuty's, in the engagement's time zone: started and detected (the
+    trigger), acknowledged, resolved; the response figures follow from them.
+    The priority, else the urgency, is matched to a severity level's id, name
+    or aliases. The narrative (impact, root causes...) is left as TODOs.
+
+    Examples:
+
+      curl -s -H "Authorization: Token token=$PD_TOKEN" https://api.pagerduty.com/incidents/Q1W2E3 -o incident.json
+
+      curl -s -H "Authorization: Token token=$PD_TOKEN" https://api.pagerduty.com/incidents/Q1W2E3/log_entries -o log.json
+
+      opsdocs import pagerduty incident.json log.json --engagement kestrel-shop --dry-run
+    """
+    from ..importers.pagerduty import read_pagerduty, record
+    from ..importers.records import draft
+
+    def make(data) -> list:
+        if data is None:
+            return []
+        levels = data.engagement.operate.fix.severity_levels
+        zone = timezone or data.engagement.terms.coverage.timezone
+        return [draft(record(path, incident, entries, levels, severity), zone) for path, incident, entries in read_pagerduty(list(files))]
+
+    _run(content, engagement_id, "incident", make, dry_run, force, no_wait)
+
+
+@import_group.command("incidentio")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@engagement_option
+@timezone_option("the engagement's")
+@severity_option("the incident's severity")
+@dry_run_option
+@force_import_option
+@content_option
+@no_wait_option
+def import_incidentio(files: tuple[Path, ...], engagement_id: str, timezone: str | None, severity: str | None, dry_run: bool,
+                      force: bool, content: str, no_wait: bool) -> None:
+    """incident.io incidents (API v2 JSON) as draft incidents/<id>.yaml of an engagement.
+
+    Give GET /v2/incidents/{id} (or a page of GET /v2/incidents). Its
+    timestamps give the times (impact started, reported, accepted, fixed,
+    resolved or closed) and the timeline, with its updates where the record
+    holds them; the severity is matched by name to a severity level's id, name
+    or aliases; the summary is kept; roles, custom fields, duration metrics and
+    the post-mortem document's link go to the notes.
+
+    Examples:
+
+      curl -s -H "Authorization: Bearer $INCIDENT_IO_KEY" https://api.incident.io/v2/incidents/01FDAG4SAP5TYPT98WGR2N7W91 -o inc-123.json
+
+      opsdocs import incidentio inc-123.json --engagement kestrel-shop --severity sev2
+    """
+    from ..importers.incidentio import read_incidentio, record
+    from ..importers.records import draft
+
+    def make(data) -> list:
+        if data is None:
+            return []
+        levels = data.engagement.operate.fix.severity_levels
+        zone = timezone or data.engagement.terms.coverage.timezone
+        return [draft(record(path, incident, levels, severity), zone) for path in files for incident in read_incidentio(path)]
 
     _run(content, engagement_id, "incident", make, dry_run, force, no_wait)

@@ -18,6 +18,7 @@ from ..errors import OpsdocsError
 from ..model.questions import slug
 from . import Imported, fingerprint, read_markdown_text
 from .markdown import Piece, Section, read_markdown
+from .records import severity_for
 from .runbook import runbook_id
 
 TODO = "TODO"
@@ -205,18 +206,14 @@ def _action(text: str, cells: dict) -> dict:
             "ticket": cells.get("ticket") or None}
 
 
-def _severity(text: str | None, severities: list[str], given: str | None) -> str:
-    if given:
-        if given not in severities:
-            raise OpsdocsError(f"--severity {given} is not a severity of the engagement", f"choose one of {', '.join(severities)}")
-        return given
+def _severity(text: str | None, levels, given: str | None) -> str:
+    """The engagement's severity: --severity, else what the document says (a level's id, name or alias, or the same
+    number: "SEV-2", "P2" is sev2)."""
     digits = re.search(r"(?:sev|p|s|severity)[\s-]*(\d)", (text or "").lower())
-    match = next((s for s in severities if digits and re.sub(r"\D", "", s) == digits.group(1)), None)
-    if match is None:
-        said = f"it says '{text}'" if text else "it names no severity"
-        raise OpsdocsError(f"the post-mortem's severity is not one of the engagement's ({said})",
-                           f"pass --severity with one of {', '.join(severities)}")
-    return match
+    match = next((lv.id for lv in levels if digits and re.sub(r"\D", "", lv.id) == digits.group(1)), None)
+    if match and not given:
+        return match
+    return severity_for([text] if text else [], levels, given, "the post-mortem")
 
 
 def _fields(sections: list[Section]) -> dict[str, str]:
@@ -329,11 +326,10 @@ def _incident(path, title, fields, by_key, entries, actions, notes, zone, day, d
         return placeholder
 
     one_day = all(m.date() == day for m, _ in moments)
-    severities = [s.id for s in data.engagement.operate.fix.severity_levels]
     doc_title = title or re.sub(r"[-_]+", " ", path.stem).strip()
     data_out = {
         "title": doc_title,
-        "severity": _severity(fields.get("severity"), severities, severity),
+        "severity": _severity(fields.get("severity"), data.engagement.operate.fix.severity_levels, severity),
         "status": "draft",
         "authors": [a.strip() for a in re.split(r",|\band\b", fields.get("authors", "")) if a.strip()] or need("authors", None, [TODO]),
         "date": day.isoformat(),

@@ -139,6 +139,8 @@ class SeverityLevel(Item):
     name: Text
     description: Text
     postmortem: Literal["required", "optional"]
+    aliases: list[Text] = Field([], description="what other tools call this severity (a PagerDuty priority or urgency, an "
+                                                "incident.io severity), for `opsdocs import`")
 
 
 class EscalationStep(Item):

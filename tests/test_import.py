@@ -463,3 +463,19 @@ def test_incident_io_incidents_as_its_api_gives_them(site_project: Path) -> None
     assert run("build").exit_code == 0
     again = run("import", "incidentio", str(files[0]), "--engagement", "kestrel-shop")
     assert again.exit_code == 1 and "was imported before" in again.output
+
+
+def test_unsafe_links_in_a_source_stay_text(site_project: Path) -> None:
+    """A source's javascript: or data: link is kept as text, not refused by check, and never a link in the page."""
+    from tests.hostile import unsafe_references
+
+    source = site_project / "bad-link.md"
+    source.write_text("# Bad link\n\n## Meaning\n\nClick [here](javascript:alert(1)) or <javascript:alert(2)>.\n\n"
+                      "## Mitigation\n\n- Run [it](data:text/html,x)\n", encoding="utf-8")
+    assert run("import", "runbook", str(source), "--engagement", "kestrel-shop").exit_code == 0
+    checked = run("check")
+    assert checked.exit_code == 0, checked.output
+    assert run("build").exit_code == 0
+    page = site_project / "site/engagements/kestrel-shop/runbooks/bad-link/index.html"
+    assert "javascript:alert(1)" in visible_text(page.read_text())[0]
+    assert unsafe_references(page.parent) == []

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..errors import OpsdocsError, unknown_engagement
 from ..escape import yaml_scalar
+from ..links import unsafe_urls
 from ..load import engagement_folders
 from ..model.kinds import Kind
 from ..project import Project
@@ -123,8 +124,28 @@ def plan_import(project: Project, kind: Kind, eid: str, imported: list[Imported]
                                "edit that file, or pass --force to import it again as a new file")
         if (project.content_dir / rel).exists() and not force:
             raise OpsdocsError(f"content/{rel} exists already", "pass --force to replace it, or remove it first")
-        placed.append(Placed(item, rel, to_yaml(item.data, _comments(kind, item))))
+        placed.append(Placed(item, rel, to_yaml(_inert(item.data), _comments(kind, item))))
     return placed
+
+
+def inert(markdown: str) -> str:
+    """A source's text with its unsafe links made text, as `check` refuses them: `[a](javascript:…)` keeps its
+    words and shows its target, but is no link."""
+    for url in set(unsafe_urls(markdown)):
+        markdown = markdown.replace("](" + url, "\\](" + url).replace("<" + url + ">", "\\<" + url + ">")
+    if unsafe_urls(markdown):  # a form the replacements missed (a reference definition): no link at all
+        markdown = re.sub(r"([\[\]<])", r"\\\1", markdown)
+    return markdown
+
+
+def _inert(value: object) -> object:
+    if isinstance(value, str):
+        return inert(value) if "]" in value or "<" in value else value
+    if isinstance(value, dict):
+        return {k: _inert(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_inert(v) for v in value]
+    return value
 
 
 def _earlier_sources(folder: Path) -> dict[str, str]:

@@ -241,7 +241,10 @@ def _fields(sections: list[Section]) -> dict[str, str]:
 
 
 def _text(sections: list[Section]) -> str:
-    return "\n\n".join(s.markdown() for s in sections if s.pieces)
+    """Sections as Markdown paragraphs; a paragraph's <br> breaks (Flutter's summary lines) are paragraphs too."""
+    pieces = [Piece(p.kind, _BREAK.sub("\n\n", p.text) if p.kind == "line" else p.text, p.lang, p.line)
+              for s in sections for p in s.pieces]
+    return Section("", 0, 0, pieces).markdown()
 
 
 def _line(sections: list[Section], notes: list[str] | None = None) -> str:

@@ -139,8 +139,8 @@ class SeverityLevel(Item):
     name: Text
     description: Text
     postmortem: Literal["required", "optional"]
-    aliases: list[Text] = Field([], description="what other tools call this severity (a PagerDuty priority or urgency, an "
-                                                "incident.io severity), for `opsdocs import`")
+    aliases: list[Text] = Field([], description="what other tools call this level: a PagerDuty priority or urgency, an "
+                                                "incident.io severity")
 
 
 class EscalationStep(Item):

@@ -66,7 +66,6 @@ HOSTILE_MARKDOWN = [
     "שלום עולם",
     "export const a = 1",
     "import x from 'y'",
-    "\\<img src=x onerror=alert(1)> (a CommonMark escape that Python-Markdown does not know)",
 ]
 
 

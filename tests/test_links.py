@@ -69,3 +69,15 @@ def test_the_link_filter_shows_an_unsafe_url_as_code() -> None:
     assert link(escaper, "data:x", "data:x") == "`data:x`"
     assert link(escaper, "Runbook", "https://wiki.example/rb") == "[Runbook](https://wiki.example/rb)"
     assert link(escaper, "Next", "../delivery/pricing.md") == "[Next](../delivery/pricing.md)"
+
+
+@pytest.mark.parametrize("field", ["inline", "markdown"])
+def test_an_escaped_angle_bracket_is_text_in_python_markdown(field: str) -> None:
+    """`\\<` is an escape in CommonMark, not in Python-Markdown, which would pass `<img …>` on as HTML: MkDocs gets
+    it as `&lt;`, and both parsers show the same text ('**\\<START OF OUTAGE>**' in Flutter's post-mortems)."""
+    value = "**\\<START OF OUTAGE>** and \\<img src=x onerror=alert(1)>"
+    out = getattr(get_engine("mkdocs").escaper, field)(value)
+    for html in (python_markdown.markdown(out), MarkdownIt("commonmark").render(out)):
+        assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html, html
+        assert "<strong>&lt;START OF OUTAGE&gt;</strong>" in html, html
+    assert "<img src" in python_markdown.markdown(value)  # what Python-Markdown makes of the value as written

@@ -444,6 +444,18 @@ def test_a_pagerduty_incident_alone(site_project: Path) -> None:
     assert not (site_project / INCIDENTS / "2015-10-06-the-server-is-on-fire.yaml").exists()
 
 
+def test_a_pagerduty_note_keeps_its_text_and_author() -> None:
+    """An annotate entry (a note someone added during the incident): PagerDuty's sentence says only 'Note added'."""
+    from generator.importers.pagerduty import _event
+
+    note = {"type": "annotate_log_entry", "summary": "Note added", "created_at": "2026-03-14T08:10:00Z",
+            "channel": {"type": "note", "summary": "Rolled back\nthe 14:05 deploy"},
+            "agent": {"type": "user_reference", "summary": "Ana Ruiz"}}
+    assert _event(note) == "Note added: Rolled back the 14:05 deploy (Ana Ruiz)"
+    assert _event({"type": "acknowledge_log_entry", "summary": "Acknowledged by Ana Ruiz", "agent": note["agent"]}) == \
+        "Acknowledged by Ana Ruiz"  # the sentence names who did it already
+
+
 def test_incident_io_incidents_as_its_api_gives_them(site_project: Path) -> None:
     files = sorted((FIXTURES / "incident-io-api").glob("*.json"))
     result = run("import", "incidentio", *map(str, files), "--engagement", "kestrel-shop")
@@ -454,7 +466,8 @@ def test_incident_io_incidents_as_its_api_gives_them(site_project: Path) -> None
                      'started_at: "2021-08-17T15:28:57.801578+02:00"\n', "# source: incidentio:01FDAG4SAP5TYPT98WGR2N7W91\n",
                      "summary: \"Our database is really really sad, and we don't know why yet.\"\n",
                      "Roles: Incident Lead: Lisa Karlin Curtis", "Post-mortem document: [the document](https://docs.google.com/my_doc_id)",
-                     "Lasted: 3 h 0 min", "[incident.io incident INC-123](https://app.incident.io/incidents/123)"):
+                     "Lasted: 3 h 0 min", "[incident.io incident INC-123](https://app.incident.io/incidents/123)",
+                     "Affected Team: [Product](https://google.com/)"):  # a custom field
         assert expected in example, expected
     recorded = (site_project / INCIDENTS / "2023-10-24-teal-ostrich.yaml").read_text()
     assert '    event: "Rob: Status: Investigating"\n' in recorded and "Roles: Incident Lead: Rob; Reporter: Rob" in recorded

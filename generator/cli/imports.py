@@ -45,8 +45,24 @@ def import_group() -> None:
     """
 
 
-def _run(content: str, engagement_id: str, kind_name: str, make, dry_run: bool, force: bool, no_wait: bool) -> None:
-    """Read the engagement, make every document, place them, then print or write them."""
+def import_command(name: str, zone: str | None = None, said: str | None = None):
+    """An `opsdocs import NAME FILE...` command with the options every importer takes; with `zone` and `said` (the
+    defaults their help names), --timezone and --severity too. The function gets `files`, those two, and the rest
+    as keywords for `_run`."""
+    options = [click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path)), engagement_option,
+               *([timezone_option(zone), severity_option(said)] if zone else []),
+               dry_run_option, force_import_option, content_option, no_wait_option]
+
+    def decorate(function):
+        for option in reversed(options):
+            function = option(function)
+        return import_group.command(name)(function)
+
+    return decorate
+
+
+def _run(kind_name: str, make, *, engagement_id: str, content: str, dry_run: bool, force: bool, no_wait: bool) -> None:
+    """Read the engagement, make every document of it (`make(data)`), place them, then print or write them."""
     from ..importers import plan_import, write_imports
     from ..model.kinds import KIND
     from ..pipeline import read_content
@@ -57,7 +73,7 @@ def _run(content: str, engagement_id: str, kind_name: str, make, dry_run: bool, 
         with nullcontext() if dry_run else locked(project, [project.content_dir], "import", no_wait):
             loaded = read_content(project, only={engagement_id}).content
             data = loaded.engagements.get(engagement_id)
-            imported = make(data)
+            imported = make(data) if data is not None else []  # no engagement: plan_import says which there are
             placed = plan_import(project, KIND[kind_name], engagement_id, imported, force)
             if not dry_run:
                 written = write_imports(project, placed, force)
@@ -74,14 +90,8 @@ def _run(content: str, engagement_id: str, kind_name: str, make, dry_run: bool, 
         click.echo(f"imported {count(len(written), kind_name)}; review the drafts, then 'opsdocs check'", err=True)
 
 
-@import_group.command("runbook")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@engagement_option
-@dry_run_option
-@force_import_option
-@content_option
-@no_wait_option
-def import_runbook(files: tuple[Path, ...], engagement_id: str, dry_run: bool, force: bool, content: str, no_wait: bool) -> None:
+@import_command("runbook")
+def import_runbook(files: tuple[Path, ...], **common) -> None:
     """Markdown runbooks as draft runbooks/<id>.yaml of an engagement.
 
     Sections are found by their headings: Meaning, Summary or Overview (the
@@ -102,23 +112,15 @@ def import_runbook(files: tuple[Path, ...], engagement_id: str, dry_run: bool, f
     from ..model.questions import alert_names
 
     def make(data) -> list:
-        names = set(alert_names(data)) | {a.name for a in data.engagement.operate.monitor.alerts} if data else set()
+        names = set(alert_names(data)) | {a.name for a in data.engagement.operate.monitor.alerts}
         return [make_one(path, names) for path in files]
 
-    _run(content, engagement_id, "runbook", make, dry_run, force, no_wait)
+    _run("runbook", make, **common)
 
 
-@import_group.command("postmortem")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@engagement_option
-@timezone_option("what the document says, e.g. '(all times UTC)', else the engagement's")
-@severity_option("the document names no severity that")
-@dry_run_option
-@force_import_option
-@content_option
-@no_wait_option
-def import_postmortem(files: tuple[Path, ...], engagement_id: str, timezone: str | None, severity: str | None, dry_run: bool,
-                      force: bool, content: str, no_wait: bool) -> None:
+@import_command("postmortem", zone="what the document says, e.g. '(all times UTC)', else the engagement's",
+                said="the document names no severity that")
+def import_postmortem(files: tuple[Path, ...], timezone: str | None, severity: str | None, **common) -> None:
     """Markdown post-mortems as draft incidents/<id>.yaml of an engagement.
 
     Sections are found by their headings: Summary or Overview, Impact, Root
@@ -139,24 +141,13 @@ def import_postmortem(files: tuple[Path, ...], engagement_id: str, timezone: str
     from ..importers.postmortem import import_postmortem as make_one
 
     def make(data) -> list:
-        if data is None:
-            return []
         return [make_one(path, data, timezone, severity) for path in files]
 
-    _run(content, engagement_id, "incident", make, dry_run, force, no_wait)
+    _run("incident", make, **common)
 
 
-@import_group.command("pagerduty")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@engagement_option
-@timezone_option("the engagement's")
-@severity_option("the incident's priority or urgency")
-@dry_run_option
-@force_import_option
-@content_option
-@no_wait_option
-def import_pagerduty(files: tuple[Path, ...], engagement_id: str, timezone: str | None, severity: str | None, dry_run: bool,
-                     force: bool, content: str, no_wait: bool) -> None:
+@import_command("pagerduty", zone="the engagement's", said="the incident's priority or urgency")
+def import_pagerduty(files: tuple[Path, ...], timezone: str | None, severity: str | None, **common) -> None:
     """PagerDuty incidents (REST API v2 JSON) as draft incidents/<id>.yaml of an engagement.
 
     Give the incident (GET /incidents/{id}, or a page of GET /incidents) and,
@@ -169,36 +160,24 @@ def import_pagerduty(files: tuple[Path, ...], engagement_id: str, timezone: str 
 
     Examples:
 
+    \b
       curl -s -H "Authorization: Token token=$PD_TOKEN" https://api.pagerduty.com/incidents/Q1W2E3 -o incident.json
-
       curl -s -H "Authorization: Token token=$PD_TOKEN" https://api.pagerduty.com/incidents/Q1W2E3/log_entries -o log.json
-
       opsdocs import pagerduty incident.json log.json --engagement kestrel-shop --dry-run
     """
     from ..importers.pagerduty import read_pagerduty, record
     from ..importers.records import draft
 
     def make(data) -> list:
-        if data is None:
-            return []
         levels = data.engagement.operate.fix.severity_levels
         zone = timezone or data.engagement.terms.coverage.timezone
         return [draft(record(path, incident, entries, levels, severity), zone) for path, incident, entries in read_pagerduty(list(files))]
 
-    _run(content, engagement_id, "incident", make, dry_run, force, no_wait)
+    _run("incident", make, **common)
 
 
-@import_group.command("incidentio")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@engagement_option
-@timezone_option("the engagement's")
-@severity_option("the incident's severity")
-@dry_run_option
-@force_import_option
-@content_option
-@no_wait_option
-def import_incidentio(files: tuple[Path, ...], engagement_id: str, timezone: str | None, severity: str | None, dry_run: bool,
-                      force: bool, content: str, no_wait: bool) -> None:
+@import_command("incidentio", zone="the engagement's", said="the incident's severity")
+def import_incidentio(files: tuple[Path, ...], timezone: str | None, severity: str | None, **common) -> None:
     """incident.io incidents (API v2 JSON) as draft incidents/<id>.yaml of an engagement.
 
     Give GET /v2/incidents/{id} (or a page of GET /v2/incidents). Its
@@ -210,18 +189,16 @@ def import_incidentio(files: tuple[Path, ...], engagement_id: str, timezone: str
 
     Examples:
 
+    \b
       curl -s -H "Authorization: Bearer $INCIDENT_IO_KEY" https://api.incident.io/v2/incidents/01FDAG4SAP5TYPT98WGR2N7W91 -o inc-123.json
-
       opsdocs import incidentio inc-123.json --engagement kestrel-shop --severity sev2
     """
     from ..importers.incidentio import read_incidentio, record
     from ..importers.records import draft
 
     def make(data) -> list:
-        if data is None:
-            return []
         levels = data.engagement.operate.fix.severity_levels
         zone = timezone or data.engagement.terms.coverage.timezone
         return [draft(record(path, incident, levels, severity), zone) for path in files for incident in read_incidentio(path)]
 
-    _run(content, engagement_id, "incident", make, dry_run, force, no_wait)
+    _run("incident", make, **common)

@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ..errors import OpsdocsError, unknown_engagement
@@ -21,10 +22,15 @@ from ..escape import yaml_scalar
 from ..links import unsafe_urls
 from ..load import engagement_folders
 from ..model.kinds import Kind
+from ..model.questions import slug
 from ..project import Project
 from ..write import write_new_files
 
 SOURCE_LINE = re.compile(r"^# source: (.+)$", re.M)
+TODO = "TODO"  # the placeholder the draft rules know (model/checks.py)
+# A draft post-mortem's placeholders for what its source did not say.
+SUMMARY_TODO = f"{TODO}: what happened, in a paragraph."
+IMPACT_TODO = f"{TODO}: who was affected, how much, for how long."
 
 
 @dataclass
@@ -44,6 +50,11 @@ class Placed:
     imported: Imported
     rel: str  # relative to the content folder
     text: str  # the YAML
+
+
+def incident_id(day: date, title: str) -> str:
+    """An imported post-mortem's id: its date and its title, `2026-03-14-checkout-down`."""
+    return f"{day.isoformat()}-{slug(title)}"[:64].strip("-")
 
 
 def fingerprint(data: bytes) -> str:

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import OpsdocsError
-from .records import Record, link, moment, read_json, severity_for, text_of
+from .records import Record, json_kind, link, moment, read_json, severity_for, text_of
 
 HINT = "save the response of GET /v2/incidents/{id} (an object with 'incident') or of GET /v2/incidents (with 'incidents')"
 # incident.io's timestamp names (lower case, without ' at') and the post-mortem's time each one gives.
@@ -28,14 +28,12 @@ def _is_incident(value: object) -> bool:
 def read_incidentio(path: Path) -> list[dict]:
     """The incidents of one file, or a clear error."""
     value = read_json(path)
-    items = value.get("incident") if isinstance(value, dict) and "incident" in value else \
-        value.get("incidents") if isinstance(value, dict) and "incidents" in value else value
-    items = items if isinstance(items, list) else [items]
+    wrapped = next((value[k] for k in ("incident", "incidents") if isinstance(value, dict) and k in value), value)
+    items = wrapped if isinstance(wrapped, list) else [wrapped]
     if not items:
         raise OpsdocsError(f"{path} holds no incidents", HINT)
     if not all(_is_incident(item) for item in items):
-        said = f"an object with {', '.join(sorted(map(str, value))[:6])}" if isinstance(value, dict) \
-            else f"a {type(value).__name__}" if not isinstance(value, list) else "a list of objects that are not incidents"
+        said = "a list of objects that are not incidents" if isinstance(value, list) else json_kind(value)
         raise OpsdocsError(f"{path} is not an incident.io incident (API v2): it is {said}", HINT)
     return items
 

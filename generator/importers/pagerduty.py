@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import OpsdocsError
-from .records import Record, link, moment, read_json, severity_for, text_of
+from .records import Record, json_kind, link, moment, read_json, severity_for, text_of
 
 HINT = ("save the response of GET /incidents/{id} (an object with 'incident'), of GET /incidents (with 'incidents') "
         "or of GET /incidents/{id}/log_entries (with 'log_entries')")
@@ -30,15 +30,15 @@ def _classify(path: Path, value: object) -> tuple[str, list]:
                 return key, value[key]
         if value.get("type") == "incident":
             return "incidents", [value]
-        said = f"an object with {', '.join(sorted(map(str, value))[:6]) or 'nothing'}"
-    else:
-        said = "an empty list" if value == [] else f"a {type(value).__name__.replace('dict', 'object')}"
-    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        said = json_kind(value)
+    elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):  # a bare list of either
         if all(str(v.get("type", "")).endswith("log_entry") for v in value):
             return "log_entries", value
         if all(v.get("type") == "incident" for v in value):
             return "incidents", value
         said = "a list of objects that are neither incidents nor log entries"
+    else:
+        said = json_kind(value)
     raise OpsdocsError(f"{path} is not a PagerDuty incident or its log entries: it is {said}", HINT)
 
 

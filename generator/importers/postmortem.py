@@ -15,13 +15,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import OpsdocsError
-from ..model.questions import slug
-from . import Imported, fingerprint, read_markdown_text
+from . import IMPACT_TODO, SUMMARY_TODO, TODO, Imported, fingerprint, incident_id, read_markdown_text
 from .markdown import Piece, Section, read_markdown
 from .records import severity_for
 from .runbook import runbook_id
 
-TODO = "TODO"
 HEADINGS: dict[str, tuple[str, ...]] = {
     "summary": ("summary", "overview", "executive summary", "incident summary", "what happened", "description",
                 "zusammenfassung", "überblick", "résumé", "resume", "synthèse"),
@@ -247,11 +245,14 @@ def _text(sections: list[Section]) -> str:
     return Section("", 0, 0, pieces).markdown()
 
 
-def _line(sections: list[Section], notes: list[str] | None = None) -> str:
-    """Sections as one line of text. With `notes`, a line takes the first paragraphs (at most three, up to the first
-    code block, table or quote) and the rest of the section is kept in the notes under its heading."""
-    if notes is None:
-        return " ".join(" ".join(s.markdown().split()) for s in sections if s.pieces)
+def _line(sections: list[Section]) -> str:
+    """Sections as one line of text."""
+    return " ".join(" ".join(s.markdown().split()) for s in sections if s.pieces)
+
+
+def _lead(sections: list[Section], notes: list[str]) -> str:
+    """A line-valued key's text: the first paragraphs of its sections (at most three, up to the first code block,
+    table or quote); the rest of each section is kept in `notes` under its heading."""
     taken: list[str] = []
     for section in sections:
         pieces = section.pieces
@@ -338,10 +339,10 @@ def _incident(path, title, fields, by_key, entries, actions, notes, zone, day, d
         "date": day.isoformat(),
         "timezone": zone,
         **{key: (value.isoformat() if value else None) for key, value in times.items()},
-        "summary": need("summary", _text(by_key.get("summary", [])), f"{TODO}: what happened, in a paragraph."),
-        "impact": need("impact", _text(by_key.get("impact", [])), f"{TODO}: who was affected, how much, for how long."),
+        "summary": need("summary", _text(by_key.get("summary", [])), SUMMARY_TODO),
+        "impact": need("impact", _text(by_key.get("impact", [])), IMPACT_TODO),
         "root_causes": need("root_causes", [line for s in by_key.get("root_causes", []) for line in _root_lines(s)], [TODO]),
-        **{key: need(key, _line(by_key.get(key, []), notes), TODO) for key in ("trigger", "resolution", "detection")},
+        **{key: need(key, _lead(by_key.get(key, []), notes), TODO) for key in ("trigger", "resolution", "detection")},
         "timeline": [{"at": m.strftime("%H:%M") if one_day else m.isoformat(), "event": e} for m, e in moments],
         "action_items": actions,
         "lessons": {key: [line for s in by_key.get(key, []) for line in s.lines()] for key in ("went_well", "went_wrong", "got_lucky")},
@@ -349,7 +350,7 @@ def _incident(path, title, fields, by_key, entries, actions, notes, zone, day, d
         "internal_notes": (f"{TODO}: take {', '.join(t for t in todos if t.endswith('_at'))} from the incident's records; "
                            "the import found no timeline to read them from.") if "started_at" in todos else None,
     }
-    ident = f"{day.isoformat()}-{slug(doc_title)}"[:64].strip("-") if "date" not in todos and title else runbook_id(path)
+    ident = incident_id(day, doc_title) if "date" not in todos and title else runbook_id(path)
     if not title:
         todos.append("title")
     return Imported(ident, data_out, path.as_posix(), source, todos, [f"times in {zone}"])

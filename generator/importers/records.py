@@ -16,10 +16,8 @@ from zoneinfo import ZoneInfo
 
 from ..errors import OpsdocsError
 from ..links import is_safe_url
-from ..model.questions import slug
-from . import Imported, read_source
+from . import IMPACT_TODO, SUMMARY_TODO, TODO, Imported, incident_id, read_source
 
-TODO = "TODO"
 TIME_KEYS = ("started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at")
 
 
@@ -35,6 +33,15 @@ def read_json(path: Path) -> object:
     except json.JSONDecodeError as exc:
         raise OpsdocsError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}",
                            "give the API's response as it came, e.g. saved with curl -o") from None
+
+
+def json_kind(value: object) -> str:
+    """What a JSON value is, as an error message says it: 'an object with id, title', 'a list', 'a string'."""
+    if isinstance(value, dict):
+        return f"an object with {', '.join(sorted(map(str, value))[:6]) or 'nothing'}"
+    if isinstance(value, list):
+        return "a list" if value else "an empty list"
+    return {str: "a string", bool: "true or false", type(None): "null"}.get(type(value), "a number")
 
 
 def moment(value: object, where: str) -> datetime:
@@ -123,8 +130,8 @@ def draft(record: Record, zone: str) -> Imported:
         "date": day.isoformat(),
         "timezone": zone,
         **{key: times[key].isoformat() if times.get(key) else None for key in TIME_KEYS},
-        "summary": record.summary or f"{TODO}: what happened, in a paragraph.",
-        "impact": f"{TODO}: who was affected, how much, for how long.",
+        "summary": record.summary or SUMMARY_TODO,
+        "impact": IMPACT_TODO,
         "root_causes": [TODO],
         "trigger": TODO,
         "resolution": TODO,
@@ -132,7 +139,7 @@ def draft(record: Record, zone: str) -> Imported:
         "timeline": [{"at": at(t), "event": e} for t, e in events],
         "notes": "\n\n".join(record.facts) or None,
     }
-    ident = f"{day.isoformat()}-{slug(record.title)}"[:64].strip("-")
+    ident = incident_id(day, record.title)
     origin = f"{record.tool} incident {record.ident}" + (f" ({record.label})" if record.label else "")
     return Imported(ident, data, origin, f"{record.tool.lower().replace('.', '')}:{record.ident}", todos,
                     [f"times in {zone}", *record.warnings])

@@ -13,10 +13,8 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import OpsdocsError
-from . import Imported, fingerprint, read_markdown_text
+from . import TODO, Imported, fingerprint, read_markdown_text
 from .markdown import Document, Section, read_markdown
-
-TODO = "TODO"
 
 # The words a heading is recognised by (lower case, without punctuation), for each key of a runbook.
 HEADINGS: dict[str, tuple[str, ...]] = {

@@ -133,11 +133,5 @@ def register_kind(kind: Kind) -> Kind:
     return kind
 
 
-def unregister_kind(name: str) -> None:
-    if any(k.name == name for k in BUILT_IN):
-        raise ValueError(f"'{name}' is a built-in kind")
-    KIND.pop(name, None)
-
-
 def kinds_in(scope: str) -> tuple[Kind, ...]:
     return tuple(kind for kind in kinds() if kind.scope == scope)

@@ -25,6 +25,7 @@ from .handover import FRESH, handover_checklist
 from .model import Content, EngagementData
 from .model.engagement import Engagement, Slo
 from .model.incident import ActionItem, Incident
+from .model.site import Site
 
 OPEN_STATUSES = ("open", "in-progress")
 
@@ -192,6 +193,23 @@ def coverage_gaps(data: EngagementData, as_of: date, views: list | None = None) 
     )
 
 
+def review_every(data: EngagementData, rid: str, site: Site) -> timedelta:
+    """How often a runbook is due for review: its own `review_every`, else the engagement's, else site.yaml's, else FRESH."""
+    return data.runbooks[rid].review_every or data.engagement.runbooks.review_every or site.runbooks.review_every or FRESH
+
+
+def reviews_due(data: EngagementData, as_of: date, site: Site) -> dict[str, date]:
+    """The runbooks past their review date on `as_of`, each with the day it fell due: the newer of its last review and
+    last test, plus its review cycle. A runbook never reviewed nor tested has no date to count from: it is not listed
+    here (the gaps list it as never tested)."""
+    due = {}
+    for rid, r in sorted(data.runbooks.items()):
+        last = max((d for d in (r.last_reviewed, r.last_tested) if d is not None), default=None)
+        if last is not None and as_of > last + review_every(data, rid, site):
+            due[rid] = last + review_every(data, rid, site)
+    return due
+
+
 @dataclass(frozen=True)
 class Costs:
     currency: str
@@ -273,6 +291,7 @@ class Insights:
     per_month: dict[str, list[int]] = field(default_factory=dict)
     alerts: list = field(default_factory=list)  # alerting.AlertView: every alert, with its runbook and receivers
     checklist: Any = None  # handover.Checklist: how complete the handover is
+    reviews_due: dict[str, date] = field(default_factory=dict)  # runbook id → the day its review fell due
 
     @property
     def open_actions(self) -> list[LedgerEntry]:
@@ -292,7 +311,7 @@ class Insights:
         return sum(1 for f in self.incidents.values() if f.response and f.response.met is False)
 
 
-def engagement_insights(data: EngagementData, as_of: date, default_currency: str) -> Insights:
+def engagement_insights(data: EngagementData, as_of: date, site: Site) -> Insights:
     months, per_month = incidents_per_month(data)
     slos, views = data.slos, alert_views(data)  # each worked out once: several figures use them
     insights = Insights(
@@ -301,10 +320,11 @@ def engagement_insights(data: EngagementData, as_of: date, default_currency: str
         budgets=slo_budgets(data, as_of),
         ledger=action_ledger(data, as_of),
         gaps=coverage_gaps(data, as_of, views),
-        costs=engagement_costs(data.engagement, default_currency),
+        costs=engagement_costs(data.engagement, site.currency),
         months=months,
         per_month=per_month,
         alerts=views,
+        reviews_due=reviews_due(data, as_of, site),
     )
     return replace(insights, checklist=handover_checklist(data, insights))  # the checklist reads the other figures
 
@@ -327,6 +347,7 @@ class EngagementSummary:
     open_actions: int
     overdue_actions: int
     handover_share: float = 0.0  # the share of the handover checklist that holds
+    reviews_due: tuple[tuple[str, str, date], ...] = ()  # runbooks past their review date: id, title, the day it fell due
 
 
 def summarise(data: EngagementData, insights: Insights) -> EngagementSummary:
@@ -338,4 +359,5 @@ def summarise(data: EngagementData, insights: Insights) -> EngagementSummary:
         worst_budget_share=max((b.spent_share for b in insights.budgets), default=None),
         open_actions=len(insights.open_actions), overdue_actions=len(insights.overdue_actions),
         handover_share=insights.checklist.share,
+        reviews_due=tuple((rid, data.runbooks[rid].title, due) for rid, due in insights.reviews_due.items()),
     )

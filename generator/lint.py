@@ -5,20 +5,26 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
 from .alerting import alert_views, chain_gaps
+from .compute import engagement_newest_date, review_every, reviews_due
 from .errors import Problem
 from .links import markdown_links, relative_path
+from .lint_steps import lint_steps
 from .model import Content, EngagementData
 from .model.handwritten import read_front_matter
+from .model.site import Site
 from .model.types import MarkdownText
 from .pages import plan_site
 from .parse import Document
+from .project import EPOCH
 
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
 _FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -105,7 +111,53 @@ def lint_handwritten(content: Content, files: set[str]) -> Iterator[Problem]:
                               hint + "links are relative to the page's own folder in the site")
 
 
-def lint_content(content: Content) -> list[Problem]:
+@dataclass(frozen=True)
+class Published:
+    """Where the site is published, and the address of every page and file the build writes there (relative to
+    `site_url`): what a runbook_url into the site is checked against."""
+
+    site_url: str  # ends with '/'
+    urls: frozenset[str]
+
+    def inside(self, url: str) -> str | None:
+        """The part of `url` after the site's address, without query or fragment; None for a URL elsewhere."""
+        if not url.startswith(self.site_url) and url.rstrip("/") + "/" != self.site_url:
+            return None
+        return url[len(self.site_url):].split("#")[0].split("?")[0]
+
+    def resolves(self, path: str) -> bool:
+        forms = {path, path.rstrip("/") + "/" if path else "", re.sub(r"(^|/)index\.html$", r"\1", path)}
+        return bool(forms & self.urls)
+
+
+def lint_runbook_urls(data: EngagementData, published: Published) -> list[Problem]:
+    """An error for each rule whose runbook_url points into the published site at a page the build does not write."""
+    folder = posixpath.dirname(data.sources[("engagement", "")].rel)
+    found = []
+    for rule in data.monitoring.alerts:
+        path = published.inside(rule.runbook_url or "")
+        if path is None or published.resolves(path):
+            continue
+        near = difflib.get_close_matches(path, sorted(published.urls), n=1, cutoff=0.6)
+        hint = f"did you mean {published.site_url}{near[0]} ? " if near else ""
+        found.append(Problem(f"{folder}/{rule.file}", rule.line, 0,
+                             f"alert '{rule.name}': its runbook_url leads to no page of the site: {rule.runbook_url}",
+                             hint + f"'opsdocs runbook-urls {data.id} --site-url {published.site_url} --write' points every alert "
+                                    "that has a runbook at it"))
+    return found
+
+
+def unverified_runbook_urls(content: Content, published: Published | None) -> Counter:
+    """The runbook_urls that point outside the site (so were not checked), counted by host."""
+    hosts: Counter = Counter()
+    for data in content.engagements.values():
+        for rule in data.monitoring.alerts:
+            if rule.runbook_url and (published is None or published.inside(rule.runbook_url) is None):
+                hosts[urlsplit(rule.runbook_url).netloc or rule.runbook_url] += 1
+    return hosts
+
+
+def lint_content(content: Content, published: Published | None = None) -> list[Problem]:
     pages = {page.path for page in plan_site(content).pages}
     found: list[Problem] = list(lint_handwritten(content, pages | set(content.assets)))
     for kind, doc, model in content.documents():
@@ -116,6 +168,25 @@ def lint_content(content: Content) -> list[Problem]:
             if model is not None:
                 found += lint_document(doc, model, kind.page_dir(f"engagements/{eid}"), pages)
         found += lint_alerting(data)
+        found += lint_reviews(data, content.site)
+        if published is not None:
+            found += lint_runbook_urls(data, published)
+    return found + lint_steps(content)
+
+
+def lint_reviews(data: EngagementData, site: Site) -> list[Problem]:
+    """A warning for each runbook past its review date, as of the engagement's newest date, at the line of the date
+    the cycle counts from."""
+    as_of = engagement_newest_date(data) or EPOCH
+    found = []
+    for rid, due in reviews_due(data, as_of, site).items():
+        runbook = data.runbooks[rid]
+        reviewed, tested = runbook.last_reviewed, runbook.last_tested
+        key = "last_reviewed" if reviewed and (tested is None or reviewed >= tested) else "last_tested"
+        found.append(data.sources[("runbook", rid)].error(
+            (key,), f"runbook review due since {due.isoformat()} (as of {as_of.isoformat()})",
+            f"read it through against the system, then set last_reviewed (it is due every {review_every(data, rid, site).days} days)",
+            severity="warning"))
     return found
 
 

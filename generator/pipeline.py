@@ -26,7 +26,7 @@ from .cache import sha
 from .compute import engagement_insights, engagement_newest_date, summarise
 from .errors import ContentErrors, Problem, unknown_engagement
 from .i18n import language
-from .lint import lint_content
+from .lint import Published, lint_content
 from .load import engagement_folders, load_content, load_engagement
 from .model import validate_content, validate_engagement
 from .model.checks import todo_locations
@@ -37,6 +37,8 @@ from .parallel import parallel_map, worker_count
 from .project import EPOCH, BuildOptions, Project
 from .render import make_environment
 from .targets import asset_files, get_engine
+from .targets.mkdocs.nav import url_of
+from .targets.mkdocs.settings import read_settings
 
 if TYPE_CHECKING:
     import jinja2
@@ -60,6 +62,7 @@ def _ignore(line: str) -> None:
 class Checked:
     content: "Content"
     warnings: list[Problem]
+    published: Published | None = None  # where the site is published and its pages' URLs (read under `strict`)
 
     def drafts(self) -> dict[str, int]:
         """Each draft document's path and how many TODO placeholders it still holds."""
@@ -82,12 +85,25 @@ def read_content(project: Project, strict: bool = False, only: set[str] | None =
     problems.extend(more)
     if content is not None and only is None:
         problems.extend(collisions(content, plan_site(content)))
+    where = None
     if strict and content is not None and not any(not p.warning for p in problems):
-        problems.extend(lint_content(content))
-    errors = [p for p in problems if not p.warning]
-    if errors or content is None:
-        raise ContentErrors(errors)
-    return Checked(content, sorted(p for p in problems if p.warning))
+        where = published(project, content)
+        problems.extend(lint_content(content, where))
+    if content is None or any(not p.warning for p in problems):
+        raise ContentErrors(problems)  # the warnings too: a reader fixing the errors wants to see everything at once
+    return Checked(content, sorted(p for p in problems if p.warning), where)
+
+
+def published(project: Project, content: "Content") -> Published | None:
+    """The site's address (mkdocs.yml's `site_url`, else site.yaml's `site.url`) and the URL of every page and file
+    the build writes, as MkDocs names them; None when no address is set."""
+    settings = read_settings(project.mkdocs_config).values
+    site_url = settings.get("site_url") or content.site.site.url
+    if not site_url:
+        return None
+    directory_urls = settings.get("use_directory_urls", True) is not False
+    urls = {url_of(page.path, directory_urls) for page in plan_site(content).pages} | set(content.assets)
+    return Published(site_url.rstrip("/") + "/", frozenset(urls))
 
 
 def engagement_ids(project: Project, only: str | None) -> list[str]:
@@ -151,7 +167,7 @@ def render_engagement(job: Job, eid: str) -> EngagementPart | list[Problem]:
     newest = engagement_newest_date(data)
     as_of = job.options.as_of or newest or EPOCH
     data = engagement_for(replace(data, sources={}), job.options.audience)
-    insights = engagement_insights(data, as_of, job.site.currency)
+    insights = engagement_insights(data, as_of, job.site)
     tag = job.options.language or data.engagement.language or job.site.site.language
     plan = plan_engagement(data, job.positions[eid], language(tag))
     files = job.engine.render(plan, job.env, {"as_of": as_of, "insights": {eid: insights}}, job.options, job.site)

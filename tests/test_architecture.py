@@ -71,7 +71,7 @@ STAGES: list[tuple[str, set[str]]] = [
     ("collect", {"load", "monitoring"}),
     ("model", {"model"}),
     ("compute", {"compute", "audience", "outline", "diagrams", "alerting", "handover", "history"}),
-    ("plan", {"pages", "lint"}),
+    ("plan", {"pages", "lint", "lint_steps"}),
     ("render", {"templating", "render"}),
     ("targets", {"targets"}),
     ("pipeline", {"pipeline"}),

@@ -27,6 +27,7 @@ PAGE_KINDS = [
     "engagements/kestrel-shop/runbooks/checkout-errors.md",
     "engagements/kestrel-shop/postmortems/index.md",
     "engagements/kestrel-shop/postmortems/2026-03-14-checkout-outage.md",
+    "engagements/kestrel-shop/postmortems/2026-07-19-order-export-stall.md",  # a timeline across midnight
 ]
 
 

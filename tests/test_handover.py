@@ -29,7 +29,7 @@ def run(*args: str):
 
 def checklist(project: Path, as_of: date = AS_OF):
     content = read_content(Project.at("content", project)).content
-    checks = engagement_insights(content.engagements["kestrel-shop"], as_of, "EUR").checklist
+    checks = engagement_insights(content.engagements["kestrel-shop"], as_of, content.site).checklist
     return {c.text: c for c in checks.checks}, checks
 
 

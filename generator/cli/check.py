@@ -15,7 +15,9 @@ FORMATS = ("text", "json", "github")
 
 @click.command()
 @content_option
-@click.option("--strict", is_flag=True, help="Also lint: garbled text (mojibake), unclosed code fences, links to pages that do not exist.")
+@click.option("--strict", is_flag=True, help="Also lint: garbled text (mojibake), unclosed code fences, links to pages that do not "
+                                            "exist, runbook_urls into the site that lead nowhere, runbooks due for review, "
+                                            "and runbook commands (bash -n and ShellCheck, promtool for PromQL).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="'text' for people; 'json' an array of problems on stdout (path, line, column, message, hint, "
                    "severity); 'github' workflow commands, so problems show on the lines of a pull request.")
@@ -53,6 +55,12 @@ def check(content: str, strict: bool, fmt: str, handover: str | None, as_of) -> 
         return
     for warning in checked.warnings:
         click.echo(warning.format(), err=True)
+    if strict:
+        from ..lint_steps import unavailable
+
+        for program in unavailable(checked.content):
+            click.echo(f"note: {program} is not installed, so the commands it checks were not checked by it", err=True)
+        _unverified(checked)
     from ..model import models_of
     from ..model.kinds import kinds_in
 
@@ -72,6 +80,17 @@ def check(content: str, strict: bool, fmt: str, handover: str | None, as_of) -> 
         _handover(c, handover, as_of.date() if as_of else None)
 
 
+def _unverified(checked) -> None:
+    """Name the runbook_urls that point outside the site, by host: `check` cannot tell whether they lead anywhere."""
+    from ..lint import unverified_runbook_urls
+
+    hosts = unverified_runbook_urls(checked.content, checked.published)
+    if hosts:
+        where = f"outside {checked.published.site_url}" if checked.published else "(no site_url or site.url is set)"
+        listed = ", ".join(f"{host} ({n})" for host, n in sorted(hosts.items()))
+        click.echo(f"note: {count(sum(hosts.values()), 'runbook_url')} {where} not verified: {listed}", err=True)
+
+
 def _handover(content, eid: str, as_of) -> None:
     """The handover checklist of one engagement, one line per check; exit 1 unless every check holds."""
     from ..audience import engagement_for
@@ -84,7 +103,7 @@ def _handover(content, eid: str, as_of) -> None:
     data = content.engagements[eid]
     as_of = as_of or engagement_newest_date(data) or EPOCH
     data = engagement_for(data, "client")  # what the client receives: internal items do not count
-    checklist = engagement_insights(data, as_of, content.site.currency).checklist
+    checklist = engagement_insights(data, as_of, content.site).checklist
     click.echo(f"{eid}: handover {checklist.done} of {len(checklist.checks)} checks hold "
                f"({checklist.share:.0%}), as of {as_of.isoformat()}")
     for c in checklist.checks:

@@ -68,8 +68,9 @@ def fail(exc: Exception) -> NoReturn:
 
     if isinstance(exc, ContentErrors):
         click.echo(exc.format(), err=True)
-        count = len(exc.problems)
-        click.secho(f"{count} error{'s' if count != 1 else ''}; nothing was written.", err=True, fg="red")
+        errors = sum(1 for p in exc.problems if not p.warning)
+        warnings = f" (and {count(len(exc.problems) - errors, 'warning')})" if errors < len(exc.problems) else ""
+        click.secho(f"{count(errors, 'error')}{warnings}; nothing was written.", err=True, fg="red")
     else:
         click.echo(f"error: {exc}", err=True)
     sys.exit(1)

@@ -2,7 +2,7 @@
 Verify / Rollback / Escalation, in English, German or French) as a draft `runbooks/<id>.yaml`.
 
 Sections are recognised by their heading; every paragraph or list item of a section of steps becomes a step, a
-code block the `run` of the step before it. A section that fits no key is kept, with its heading, in `notes`:
+code block the `run` of the step before it (a language other than shell as its `lang`). A section that fits no key is kept, with its heading, in `notes`:
 nothing of the source is dropped.
 """
 
@@ -55,6 +55,14 @@ def runbook_id(path: Path) -> str:
     return ident
 
 
+def _lang(tag: str | None) -> str:
+    """A code block's language as a step's `lang`: shell blocks are bash (the default), one that is no id is text."""
+    tag = (tag or "").strip().lower()
+    if tag in ("", "bash", "shell", "zsh"):
+        return "bash"
+    return tag if re.fullmatch(r"[a-z0-9][a-z0-9-]*", tag) else "text"
+
+
 def _steps(section: Section) -> list[dict]:
     """A section's paragraphs and list items as steps; a code block is the `run` of the step before it."""
     steps: list[dict] = []
@@ -62,10 +70,11 @@ def _steps(section: Section) -> list[dict]:
         if piece.kind == "line":
             steps.append({"do": piece.text})
         elif piece.kind == "code":
-            if steps and "run" not in steps[-1]:
-                steps[-1]["run"] = piece.text
-            else:
-                steps.append({"do": f"Run ({piece.lang}):" if piece.lang else "Run:", "run": piece.text})
+            if not steps or "run" in steps[-1]:
+                steps.append({"do": f"Run ({piece.lang}):" if piece.lang else "Run:"})
+            steps[-1]["run"] = piece.text
+            if _lang(piece.lang) != "bash":
+                steps[-1]["lang"] = _lang(piece.lang)
         else:
             steps.append({"do": "See the notes: " + (section.heading or "the text before the first heading"), "_block": piece.text})
     return steps

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from ..i18n import N_
 from .handover import Handover
+from .site import RunbookPolicy
 from .types import (
     Count,
     Date,
@@ -244,5 +245,6 @@ class Engagement(Model):
     internal_notes: Markdown | None = Field(None, description="never shown in a client build")
     operate: Operate
     terms: Terms
+    runbooks: RunbookPolicy = Field(RunbookPolicy(), description="overrides site.yaml's runbooks settings for this client")
     handover: Handover | None = Field(None, description="what the client's operations team receives: RACI, maintenance, "
                                                         "backups, known issues, access, scope, sessions, acceptance")

@@ -25,6 +25,17 @@ class ActionItem(Item):
     ticket: Text | None = None
 
 
+class Responder(Item):
+    role: Text = Field(description="e.g. Incident commander, Scribe, Communications, Subject-matter expert")
+    name: Text
+
+
+class Message(Item):
+    audience: Literal["internal", "status-page", "customers"] = Field(description="who it was sent to")
+    at: Moment | None = Field(None, description="when it was sent: a time of day on the incident's date, or a datetime")
+    text: Markdown
+
+
 class Lessons(Model):
     went_well: list[Inline] = []
     went_wrong: list[Inline] = []
@@ -58,6 +69,8 @@ class Incident(Model):
     resolution: Text
     detection: Text
     timeline: list[TimelineEntry] = []
+    responders: list[Responder] = Field([], description="who took which role in the response")
+    messages: list[Message] = Field([], description="what was sent during the incident, word for word")
     action_items: list[ActionItem] = []
     lessons: Lessons = Lessons()
     related: Related = Related()

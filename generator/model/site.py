@@ -23,6 +23,11 @@ class SiteInfo(Model):
     description: Text | None = None
 
 
+class RunbookPolicy(Model):
+    review_every: Duration | None = Field(None, description="how long after its last review or test a runbook is due "
+                                                            "again, e.g. 90d (default: 180d)")
+
+
 class Site(Model):
     """content/site.yaml"""
 
@@ -31,6 +36,7 @@ class Site(Model):
     currency: Text = Field(description="the default currency of engagements, e.g. EUR")
     sites: Literal["one", "per-engagement"] = Field(
         "one", description="per-engagement: MkDocs builds one site per engagement under engagements/<id>/ (as build --split)")
+    runbooks: RunbookPolicy = RunbookPolicy()
 
 
 class PhaseStep(Model):

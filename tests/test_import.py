@@ -465,12 +465,12 @@ def test_incident_io_incidents_as_its_api_gives_them(site_project: Path) -> None
     for expected in ("severity: sev3\n",  # 'Minor', the name of the example's sev3
                      'started_at: "2021-08-17T15:28:57.801578+02:00"\n', "# source: incidentio:01FDAG4SAP5TYPT98WGR2N7W91\n",
                      "summary: \"Our database is really really sad, and we don't know why yet.\"\n",
-                     "Roles: Incident Lead: Lisa Karlin Curtis", "Post-mortem document: [the document](https://docs.google.com/my_doc_id)",
+                     "responders:\n  - role: Incident Lead\n    name: Lisa Karlin Curtis\n", "Post-mortem document: [the document](https://docs.google.com/my_doc_id)",
                      "Lasted: 3 h 0 min", "[incident.io incident INC-123](https://app.incident.io/incidents/123)",
                      "Affected Team: [Product](https://google.com/)"):  # a custom field
         assert expected in example, expected
     recorded = (site_project / INCIDENTS / "2023-10-24-teal-ostrich.yaml").read_text()
-    assert '    event: "Rob: Status: Investigating"\n' in recorded and "Roles: Incident Lead: Rob; Reporter: Rob" in recorded
+    assert '    event: "Rob: Status: Investigating"\n' in recorded and "  - role: Reporter\n    name: Rob\n" in recorded
     checked = run("check")
     assert checked.exit_code == 0, checked.output
     assert run("build").exit_code == 0

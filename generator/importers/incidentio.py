@@ -2,8 +2,9 @@
 or a list of incidents), as draft post-mortems.
 
 The incident's timestamps (reported, accepted, impact started, fixed, resolved, closed...) give its times and its
-timeline, with its updates where the record holds them; the severity is mapped by name; the summary is kept; role
-assignments, custom fields, duration metrics and the post-mortem document's link go to the notes.
+timeline, with its updates where the record holds them; the severity is mapped by name; the summary is kept; the
+role assignments are its responders; custom fields, duration metrics and the post-mortem document's link go to the
+notes.
 """
 
 from __future__ import annotations
@@ -64,7 +65,10 @@ def record(path: Path, incident: dict, levels, given: str | None) -> Record:
     events = [(at, name.removesuffix(" at")) for at, name in stamps] + _updates(incident, where)
     warnings = [] if times["resolved_at"] else ["no resolved or closed time in the record: resolved_at is left to fill in"]
     summary = incident.get("summary") if isinstance(incident.get("summary"), str) and incident["summary"].strip() else None
-    return Record("incident.io", ident, label, title, level, times, events, summary, None, _facts(incident, label), warnings)
+    roles = [(text_of((r.get("role") or {}).get("name")) or "Responder", text_of((r.get("assignee") or {}).get("name")))
+             for r in incident.get("incident_role_assignments") or [] if isinstance(r, dict) and r.get("assignee")]
+    return Record("incident.io", ident, label, title, level, times, events, summary, None, _facts(incident, label), warnings,
+                  [(role, name) for role, name in roles if name])
 
 
 def _updates(incident: dict, where: str) -> list[tuple[datetime, str]]:
@@ -85,10 +89,6 @@ def _facts(incident: dict, label: str) -> list[str]:
     kind = text_of((incident.get("incident_type") or {}).get("name"))
     facts = [f"Imported from {link(f'incident.io incident {label}'.strip(), incident.get('permalink'))}"
              + (f", status {status}" if status else "") + (f", type {kind}" if kind else "") + "."]
-    roles = [f"{text_of((r.get('role') or {}).get('name'))}: {text_of((r.get('assignee') or {}).get('name'))}"
-             for r in incident.get("incident_role_assignments") or [] if isinstance(r, dict) and r.get("assignee")]
-    if roles:
-        facts.append("Roles: " + "; ".join(roles))
     for entry in incident.get("custom_field_entries") or []:
         name = text_of(((entry or {}).get("custom_field") or {}).get("name"))
         values = [_value(v) for v in (entry or {}).get("values") or []]

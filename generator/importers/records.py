@@ -97,6 +97,7 @@ class Record:
     detection: str | None = None  # how the tool says it was detected: 'Triggered through the API (Datadog)'
     facts: list[str] = field(default_factory=list)  # Markdown lines for the notes: service, people, fields, links
     warnings: list[str] = field(default_factory=list)
+    responders: list[tuple[str, str]] = field(default_factory=list)  # (role, name), for the post-mortem's `responders`
 
 
 def draft(record: Record, zone: str) -> Imported:
@@ -137,6 +138,7 @@ def draft(record: Record, zone: str) -> Imported:
         "resolution": TODO,
         "detection": record.detection or TODO,
         "timeline": [{"at": at(t), "event": e} for t, e in events],
+        **({"responders": [{"role": role, "name": name} for role, name in record.responders]} if record.responders else {}),
         "notes": "\n\n".join(record.facts) or None,
     }
     ident = incident_id(day, record.title)

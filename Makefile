@@ -12,6 +12,9 @@ DOCU_OK := docusaurus/node_modules/.installed
 HOST_DIR := tests/.cache/docusaurus-host
 HOST_FIX := tests/fixtures/docusaurus-host
 HOST_OK := $(HOST_DIR)/node_modules/.installed
+# Backstage's MkDocs plugin, which pins its own Material: in a virtualenv of its own, to build a TechDocs source with.
+TECHDOCS := tests/.cache/techdocs-venv
+TECHDOCS_OK := $(TECHDOCS)/.installed
 
 .PHONY: help setup test-setup site docusaurus test check clean messages
 
@@ -40,9 +43,14 @@ $(HOST_OK): $(HOST_FIX)/package.json $(HOST_FIX)/package-lock.json
 	cd $(HOST_DIR) && npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
+$(TECHDOCS_OK):
+	$(PYTHON) -m venv $(TECHDOCS)
+	$(TECHDOCS)/bin/python -m pip install --quiet 'mkdocs-techdocs-core==1.7.1'
+	@touch $@
+
 setup: $(PY_OK) $(NODE_OK) $(DOCU_OK)  ## install opsdocs, MkDocs, mermaid and Docusaurus (.venv, node_modules)
 
-test-setup: setup $(HOST_OK)  ## also a create-docusaurus site for the tests (tests/.cache/)
+test-setup: setup $(HOST_OK) $(TECHDOCS_OK)  ## also a create-docusaurus site and mkdocs-techdocs-core for the tests (tests/.cache/)
 
 check: $(PY_OK)  ## validate the example content
 	$(BIN)/opsdocs check

@@ -209,8 +209,8 @@ def handover_css(templates_dirs: list[Path]) -> str:
 def export_handover(project: Project, engagement: str, fmt: str, options: BuildOptions, paper: str = "a4",
                     chromium: str | None = None, progress: Callable[[str], None] = lambda line: None,
                     since: str | None = None) -> bytes:
-    """One engagement's handover document as Markdown, HTML or PDF bytes; with `since` (a git revision, a date or
-    `last-acceptance`), what changed since then comes first."""
+    """One engagement's handover document as Markdown, HTML or PDF bytes; with `since` (a git revision, a date,
+    `last-acceptance` or `last-publish`), what changed since then comes first."""
     options = replace(options, engagement=engagement)
     made = render_site(project, "export", options)
     data = read_content(project, only={engagement}).content.engagements[engagement]

@@ -3,6 +3,7 @@ handover export's "Changes since" section. The earlier files are read with git; 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -17,6 +18,8 @@ from .model.kinds import Kind, kinds_in
 from .parse import parse_yaml
 
 LAST_ACCEPTANCE = "last-acceptance"
+LAST_PUBLISH = "last-publish"
+PUBLISH_RECORD = "publish-record.json"  # what `opsdocs publish` delivered, at the project's top
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # The parts of engagement.yaml whose change the section names: a key path and its title.
@@ -73,6 +76,20 @@ def _repository(root: Path) -> Path:
     return Path(done.stdout.strip()).resolve()
 
 
+def _published_revision(root: Path, eid: str) -> str:
+    """The content revision the engagement was last published from, as `publish-record.json` (at `root`) says."""
+    path = root / PUBLISH_RECORD
+    record = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    revision = (record.get(eid) or {}).get("revision", "")
+    if not revision:
+        raise OpsdocsError(f"--since {LAST_PUBLISH}: engagement '{eid}' was never published from this project",
+                           "run 'opsdocs publish' first, or give a revision or a date")
+    if revision.startswith("content:"):
+        raise OpsdocsError(f"--since {LAST_PUBLISH}: '{eid}' was published from content that was not committed to git",
+                           "commit the content before publishing, or give a date")
+    return revision.removesuffix("+changes")
+
+
 def resolve(root: Path, asked: str, data: EngagementData) -> Since:
     """The commit `--since` means: a revision or tag, a date (the last commit of that day), or `last-acceptance`."""
     top = _repository(root)
@@ -83,12 +100,14 @@ def resolve(root: Path, asked: str, data: EngagementData) -> Since:
             raise OpsdocsError(f"--since {LAST_ACCEPTANCE}: engagement '{data.id}' has no acceptance recorded",
                                "add one under handover.acceptance, or give a revision or a date")
         when = latest.date.isoformat()
+    if asked == LAST_PUBLISH:
+        when = _published_revision(root, data.id)
     if _DATE.match(when):
         commit = _git(root, "rev-list", "-1", f"--before={when} 23:59:59", "HEAD").strip()
         if not commit:
             raise OpsdocsError(f"--since {asked}: the repository has no commit on or before {when}")
     else:
-        done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{asked}^{{commit}}"], cwd=root,
+        done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{when}^{{commit}}"], cwd=root,
                               capture_output=True, text=True)
         if done.returncode != 0:
             raise OpsdocsError(f"--since {asked}: the repository has no such revision",

@@ -1,7 +1,7 @@
 """CLI: click wiring only. Parse options, call the library, turn its errors into exit codes.
 
 One module per command group: `check` (check, schema), `site` (build, serve,
-export), `start` (init, new, templates), `rules` (runbook-urls), `imports` (import). Nothing else
+export), `start` (init, new, templates), `rules` (runbook-urls), `imports` (import), `publish`. Nothing else
 imports this package.
 """
 
@@ -12,6 +12,7 @@ import click
 from .. import __version__
 from .check import check, schema
 from .imports import import_group
+from .publish import publish
 from .rules import runbook_urls
 from .site import build, export, serve
 from .start import init, new, templates
@@ -28,7 +29,7 @@ def cli() -> None:
     """
 
 
-for command in (check, schema, build, serve, export, init, new, templates, runbook_urls, import_group):
+for command in (check, schema, build, serve, export, publish, init, new, templates, runbook_urls, import_group):
     cli.add_command(command)
 
 

@@ -189,7 +189,8 @@ def serve(content: str, port: int, engagement: str | None, audience: str, templa
 @language_option("The document's language (default: the engagement's, else site.yaml's).")
 @click.option("--since", default=None, metavar="REV",
               help="Add what changed since REV: a git revision or tag, a date (YYYY-MM-DD: that day's last commit), "
-                   "or 'last-acceptance' (the day of the latest acceptance). Needs git and the content in a repository.")
+                   "'last-acceptance' (the day of the latest acceptance), or 'last-publish' (the content revision "
+                   "`opsdocs publish` last delivered to this client). Needs git and the content in a repository.")
 @no_wait_option
 def export(engagement_id: str, fmt: str, out: str | None, paper: str, audience: str, as_of, chromium: str | None, content: str,
            templates: str | None, language: str | None, since: str | None, no_wait: bool) -> None:

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from ..i18n import N_
 from .handover import Handover
-from .site import RunbookPolicy
+from .site import Publish, RunbookPolicy
 from .types import (
     Count,
     Date,
@@ -246,5 +246,6 @@ class Engagement(Model):
     operate: Operate
     terms: Terms
     runbooks: RunbookPolicy = Field(RunbookPolicy(), description="overrides site.yaml's runbooks settings for this client")
+    publish: Publish = Field(Publish(), description="overrides site.yaml's publish settings for this client")
     handover: Handover | None = Field(None, description="what the client's operations team receives: RACI, maintenance, "
                                                         "backups, known issues, access, scope, sessions, acceptance")

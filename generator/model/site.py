@@ -28,6 +28,22 @@ class RunbookPolicy(Model):
                                                             "again, e.g. 90d (default: 180d)")
 
 
+class Publish(Model):
+    """Where and how `opsdocs publish` delivers each client's site (site.yaml; an engagement may override any key)."""
+
+    to: Text | None = Field(None, description="dir:PATH (a folder per client) or git:REPO[#BRANCH] (one folder per "
+                                              "client on a pages branch)")
+    access: Literal["none", "basic", "encrypt"] | None = Field(
+        None, description="none; basic: per-client logins (nginx and Caddy configurations); encrypt: each site "
+                          "encrypted in the browser with the client's password (default: none)")
+    base_url: Text | None = Field(None, description="each client's address, with {engagement} for its id, e.g. "
+                                                    "https://docs.example.com/{engagement}/")
+    host: Text | None = Field(None, description="serve each client on its own host name instead of a path, with "
+                                                "{engagement}, e.g. {engagement}.docs.example.com")
+    credentials: Text | None = Field(None, description="the file with each client's users and passwords, outside the "
+                                                       "content (relative to the project)")
+
+
 class Site(Model):
     """content/site.yaml"""
 
@@ -37,6 +53,7 @@ class Site(Model):
     sites: Literal["one", "per-engagement"] = Field(
         "one", description="per-engagement: MkDocs builds one site per engagement under engagements/<id>/ (as build --split)")
     runbooks: RunbookPolicy = RunbookPolicy()
+    publish: Publish = Publish()
 
 
 class PhaseStep(Model):

@@ -109,8 +109,16 @@ def test_a_bundle_holds_its_client_alone_and_a_second_publish_builds_nothing(cli
     record = json.loads((clients / "publish-record.json").read_text())
     assert record["kestrel-shop"]["files"]["sitemap.xml"] and record["kestrel-shop"]["target"]["access"] == "none"
     engagement = clients / "content/engagements/acme-mill/engagement.yaml"
-    engagement.write_text(engagement.read_text() + "\n")
-    assert "acme-mill: plain/sites/acme-mill" in (out := publish(clients, "--status").output) and "content changed since" in out
+    before = engagement.read_text()
+    engagement.write_text(before.replace("schema_version: 1\n", "schema_version: 1\nlanguage: de\n", 1))
+    try:
+        assert "acme-mill: plain/sites/acme-mill" in (out := publish(clients, "--status").output) and "content changed since" in out
+        edited = publish(clients, "--all", "--to", "dir:plain", "--base-url", "https://docs.example.com/{engagement}/")
+        assert "published 2 clients (1 built, 1 unchanged)" in edited.output  # one edit, one client built again
+        german = (clients / "plain/sites/acme-mill/index.html").read_text()
+        assert '<html lang="de"' in german and "Betrieb" in german  # in the client's language
+    finally:
+        engagement.write_text(before)
 
 
 def test_clear_errors_for_what_is_missing(clients: Path) -> None:

@@ -1,7 +1,8 @@
 """Publish: the leak audit. Before a client's bundle goes anywhere, no file of it (the Markdown it was built from,
 every page, the search index, the sitemap, the 404 page, scripts and styles) may hold:
 
-- a string that names another engagement: its client, contacts, system, title, environments and repositories
+- a string that names another engagement: its client, contacts, title, system (a name of more than one word),
+  environments and repositories, as whole words
   (unless the handbook, which every client sees, says it too);
 - a string of an internal item or of `internal_notes` (what a client build leaves out);
 - a secret from the monitoring files: a value under a password, token, key, secret or URL key of the
@@ -64,9 +65,12 @@ def normal(text: str) -> str:
 
 
 def identity(data: EngagementData) -> set[str]:
-    """What names an engagement: its client, the client's contacts, its system and title, its addresses."""
+    """What names an engagement: its client, the client's contacts, its title, its system (when its name is more
+    than one word), the addresses of its environments and repositories."""
     e = data.engagement
-    found = {data.title, e.client.name, e.system.name}
+    found = {data.title, e.client.name}
+    if len(e.system.name.split()) > 1:  # a one-word system name ("Checkout") is a word others use too
+        found.add(e.system.name)
     for contact in e.client.contacts:
         found |= {contact.name, contact.email or "", contact.phone or ""}
     for env in e.system.environments:
@@ -170,7 +174,8 @@ def audit(files: Iterator[tuple[str, bytes]], banned: dict[str, tuple[str, str]]
     """The leaks in a bundle's files: each forbidden string found, with the file it is in."""
     if not banned:
         return []
-    pattern = re.compile("|".join(re.escape(b) for b in sorted(banned, key=len, reverse=True)))
+    # Whole words only: a client called "Bolt" is not found in "bolted".
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(b) for b in sorted(banned, key=len, reverse=True)) + r")(?!\w)")
     leaks = []
     for name, data in files:
         text = readable(name, data)

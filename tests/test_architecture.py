@@ -75,7 +75,7 @@ STAGES: list[tuple[str, set[str]]] = [
     ("render", {"templating", "render"}),
     ("targets", {"targets"}),
     ("pipeline", {"pipeline"}),
-    ("commands", {"build", "export", "serve", "scaffold", "schema", "runbook_urls", "importers", "publish"}),
+    ("commands", {"build", "export", "serve", "scaffold", "schema", "runbook_urls", "importers", "publish", "blueprints"}),
     ("cli", {"cli", "__main__"}),
 ]
 # Where an import of opsdocs' own modules may stand inside a function: the commands of cli/ import the library

@@ -1,7 +1,7 @@
 """CLI: click wiring only. Parse options, call the library, turn its errors into exit codes.
 
 One module per command group: `check` (check, schema), `site` (build, serve,
-export), `start` (init, new, templates), `rules` (runbook-urls), `imports` (import), `publish`. Nothing else
+export), `start` (init, new, templates), `rules` (runbook-urls), `imports` (import), `publish`, `blueprints` (update). Nothing else
 imports this package.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .blueprints import update
 from .check import check, schema
 from .imports import import_group
 from .publish import publish
@@ -29,7 +30,7 @@ def cli() -> None:
     """
 
 
-for command in (check, schema, build, serve, export, publish, init, new, templates, runbook_urls, import_group):
+for command in (check, schema, build, serve, export, publish, init, new, update, templates, runbook_urls, import_group):
     cli.add_command(command)
 
 

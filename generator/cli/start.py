@@ -174,11 +174,20 @@ def _scaffold(project, templates: str | None):
 @click.option("--included-hours", help="Hours included in the retainer each month.")
 @click.option("--hourly-rate", help="The hourly rate (for a retainer: beyond the included hours).")
 @click.option("--timezone", help="The client's time zone, e.g. Europe/Berlin.")
+@click.option("--blueprint", default=None, metavar="NAME|PATH[@REV]",
+              help="Make it from a blueprint (templates/blueprints/NAME/, or a folder, at a git revision with @REV); "
+                   "'opsdocs update' brings the blueprint's later versions in.")
+@click.option("--answer", "answer", multiple=True, metavar="NAME=VALUE", help="An answer to one of the blueprint's questions.")
 @skeleton_options
-def new_engagement(engagement_id: str, content: str, templates: str | None, no_input: bool, force: bool, no_wait: bool, **given) -> None:
+def new_engagement(engagement_id: str, content: str, templates: str | None, no_input: bool, force: bool, no_wait: bool,
+                   blueprint: str | None, answer: tuple[str, ...], **given) -> None:
     """Start engagements/ID/engagement.yaml, with its runbooks/ and incidents/ folders.
 
-    Example: opsdocs new engagement acme --client "ACME Retail GmbH" --system "ACME Shop" --no-input
+    Examples:
+
+      opsdocs new engagement acme --client "ACME Retail GmbH" --system "ACME Shop" --no-input
+
+      opsdocs new engagement acme --blueprint web-shop --answer client="ACME Retail GmbH" --no-input
     """
     from ..scaffold import check_new_id, engagement_questions, new_engagement_folders
     from ..scaffold import new_engagement as make
@@ -187,6 +196,9 @@ def new_engagement(engagement_id: str, content: str, templates: str | None, no_i
     try:
         project, loaded = _project_and_content(content)
         eid = check_new_id(engagement_id, "engagement")
+        if blueprint is not None:
+            _from_blueprint(project, eid, blueprint, answer, no_input, force, no_wait)
+            return
         answers = _ask(engagement_questions(loaded), given, no_input)
         created = make(_scaffold(project, templates), eid, answers, loaded.site.currency)
         _write_new(project, [created], force, no_wait)
@@ -194,6 +206,32 @@ def new_engagement(engagement_id: str, content: str, templates: str | None, no_i
     except library_errors() as exc:
         fail(exc)
     click.echo(f"next: fill in the TODOs, then 'opsdocs check'; add runbooks with 'opsdocs new runbook {eid} ID'")
+
+
+def parse_answers(pairs: tuple[str, ...]) -> dict[str, str]:
+    found = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"'{pair}' is not NAME=VALUE", param_hint="--answer")
+        found[name.strip()] = value
+    return found
+
+
+def ask_blueprint(no_input: bool):
+    """How a blueprint's question is asked: at the prompt, or not at all under --no-input (its default is taken)."""
+    return (lambda q: None) if no_input else (lambda q: click.prompt(q.prompt, default=q.default))
+
+
+def _from_blueprint(project, eid: str, ref: str, answer: tuple[str, ...], no_input: bool, force: bool, no_wait: bool) -> None:
+    from ..blueprints import new_from_blueprint
+    from ..write import write_new_files
+
+    files = new_from_blueprint(project, eid, ref, parse_answers(answer), ask_blueprint(no_input))
+    with locked(project, [project.content_dir], "new", no_wait):
+        written = write_new_files(project.content_dir, files, force)
+    click.echo(f"wrote {len(written)} files in {project.rel(project.content_dir / 'engagements' / eid)}/ from blueprint {ref}")
+    click.echo(f"next: 'opsdocs check'; later, 'opsdocs update {eid}' brings in the blueprint's new versions")
 
 
 def _engagement(loaded, engagement_id: str):

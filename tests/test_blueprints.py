@@ -306,3 +306,31 @@ def test_a_new_version_without_changes_still_moves_the_record(shop: Shop) -> Non
     result = shop.run("update", "acme")
     assert result.exit_code == 0 and "acme: updated web-shop 1.0 → 1.0.1 (no changes)" in result.output
     assert "version: 1.0.1" in shop.text("content/engagements/acme/.blueprint/record.yaml")
+
+
+def test_files_the_blueprint_adds_come_and_files_it_removes_go_unless_changed_here(tmp_path: Path) -> None:
+    for changed_here in (False, True):
+        shop = Shop(tmp_path / str(changed_here))
+        shop.new()
+        runbook = "content/engagements/acme/runbooks/checkout-errors.yaml"
+        if changed_here:
+            shop.edit(runbook, "owner: TODO", "owner: Priya Raman")
+        shutil.copy(shop.blueprint / "runbooks/checkout-errors.yaml", shop.blueprint / "runbooks/tls-expiry.yaml")
+        shop.edit("runbooks/tls-expiry.yaml", "title: Checkout error rate high", "title: TLS certificate expires soon", shop.blueprint)
+        shop.edit("runbooks/tls-expiry.yaml", "alerts: [checkout-error-rate]", "alerts: [tls-certificate-expiry]", shop.blueprint)
+        (shop.blueprint / "runbooks/checkout-errors.yaml").unlink()
+        shop.release("1.1", ("engagement.yaml", "        runbook: checkout-errors\n", ""))
+        result = shop.run("update", "acme")
+        assert result.exit_code == 0, result.output
+        assert (shop.root / "content/engagements/acme/runbooks/tls-expiry.yaml").is_file()
+        assert (shop.root / runbook).exists() is changed_here  # kept only where the consultant changed it
+
+
+def test_a_question_the_new_version_adds_takes_its_default_or_the_answer(shop: Shop) -> None:
+    shop.release("1.1", ("blueprint.yaml", "  - {name: start,", "  - {name: cadence, prompt: \"How often we review\", "
+                                                                 "default: every two weeks}\n  - {name: start,"),
+                 ("engagement.yaml", "review_cadence: monthly", "review_cadence: \"{{ cadence }}\""))
+    result = shop.run("update", "acme", "--no-input")
+    assert result.exit_code == 0, result.output
+    assert 'review_cadence: "every two weeks"' in shop.text() or "review_cadence: every two weeks" in shop.text()
+    assert "cadence: every two weeks" in shop.text("content/engagements/acme/.blueprint/record.yaml")

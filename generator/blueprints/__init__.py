@@ -137,6 +137,9 @@ def _merge_file(outcome: Outcome, rel: str, base: Any, ours: Any, theirs_text: s
     theirs = MISSING if theirs_text is None else (load(theirs_text)[1] if rel.endswith(YAML_SUFFIXES) else theirs_text)
     conflicts: list[Conflict] = []
     b, o, t = (plain(x) if x is not MISSING else MISSING for x in (base, ours, theirs))
+    if t is MISSING and b is not MISSING and o is not MISSING and o != b:
+        outcome.changes.append(f"{rel}: kept (the blueprint removed it; it was changed here)")
+        return  # a file the blueprint removes goes only if the consultant did not change it
     merged = merge(b, o, t, conflicts, keep)
     for c in conflicts:
         outcome.conflicts.append(f"{rel}:{_line(ours, c.path)}: {c.dotted()}: base {_show(c.base)} / ours {_show(c.ours)} / "

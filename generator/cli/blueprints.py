@@ -64,8 +64,8 @@ def update(engagement_ids: tuple[str, ...], every: bool, to: str | None, dry_run
     except library_errors() as exc:
         fail(exc)
     if conflicted:
-        click.echo(f"{count(conflicted, 'engagement')} left as they were: resolve the conflicts in the files, or pass "
-                   "--keep ours|theirs", err=True)
+        click.echo(f"{count(conflicted, 'engagement')} left unchanged: settle each value in your files, or pass "
+                   "--keep ours|theirs, then run update again", err=True)
         sys.exit(1)
 
 

@@ -334,3 +334,51 @@ def test_a_question_the_new_version_adds_takes_its_default_or_the_answer(shop: S
     assert result.exit_code == 0, result.output
     assert 'review_cadence: "every two weeks"' in shop.text() or "review_cadence: every two weeks" in shop.text()
     assert "cadence: every two weeks" in shop.text("content/engagements/acme/.blueprint/record.yaml")
+
+
+# Properties of the merge, over random documents
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from generator.blueprints.merge import merge  # noqa: E402
+
+_scalars = st.one_of(st.integers(-5, 5), st.text("abc", max_size=3), st.booleans())
+_docs = st.recursive(_scalars, lambda inner: st.one_of(
+    st.dictionaries(st.text("kmn", min_size=1, max_size=2), inner, max_size=4),
+    st.lists(st.fixed_dictionaries({"id": st.text("xyz", min_size=1, max_size=2), "v": inner}), max_size=3,
+             unique_by=lambda i: i["id"])), max_leaves=12)
+
+
+def _edited(doc: dict, edits: dict) -> dict:
+    """The document with some top-level keys set (None: removed)."""
+    out = dict(doc)
+    for key, value in edits.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = value
+    return out
+
+
+_edits = st.dictionaries(st.text("kmn", min_size=1, max_size=2), st.one_of(st.none(), _docs), max_size=3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(base=st.dictionaries(st.text("kmn", min_size=1, max_size=2), _docs, max_size=5), ours=_edits, v2=_edits, v3=_edits)
+def test_merge_properties(base: dict, ours: dict, v2: dict, v3: dict) -> None:
+    # The consultant edits (sets, changes, removes) keys starting with k, the blueprint those starting with m or n.
+    ours = {k: v for k, v in ours.items() if k.startswith("k")}
+    v2 = {k: v for k, v in v2.items() if not k.startswith("k")}
+    v3 = {k: v for k, v in v3.items() if not k.startswith("k")}
+    ours_doc, second = _edited(base, ours), _edited(base, v2)
+    third = _edited(second, v3)
+    conflicts: list = []
+    assert merge(base, ours_doc, base, conflicts) == ours_doc  # updating to the recorded version changes nothing
+    direct = merge(base, ours_doc, third, conflicts)
+    stepwise = merge(second, merge(base, ours_doc, second, conflicts), third, conflicts)
+    assert conflicts == []
+    assert direct == stepwise  # v1 → v3 is v1 → v2 → v3
+    for key, value in ours.items():  # nothing only the consultant set is lost
+        assert direct.get(key) == value if value is not None else key not in direct

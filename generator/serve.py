@@ -8,6 +8,7 @@ and its errors in the terminal; the next good edit brings the site back.
 from __future__ import annotations
 
 import logging
+import signal
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -18,7 +19,7 @@ from .targets.mkdocs.settings import config_files
 
 
 def serve(project: Project, options: BuildOptions, host: str, port: int, progress: Callable[[str], None]) -> None:
-    """Build once, then serve and rebuild on changes until interrupted (Ctrl-C)."""
+    """Build once, then serve and rebuild on changes until stopped (Ctrl-C, or SIGTERM)."""
     import os
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -43,9 +44,18 @@ def serve(project: Project, options: BuildOptions, host: str, port: int, progres
         if path.exists():
             server.watch(str(path))
     logging.getLogger("mkdocs.livereload").setLevel(logging.INFO)
+    # Ctrl-C, and the SIGTERM a process manager, a container or CI sends, both stop it the same clean way. Set
+    # here, not inherited: a shell that starts a job in the background may have told it to ignore SIGINT.
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         server.serve()
     except KeyboardInterrupt:
         progress("serve: stopped")
     finally:
         server.shutdown()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -432,3 +432,34 @@ def test_export_since_last_publish_shows_what_the_client_has_not_seen(tmp_path: 
     assert result.exit_code == 0, result.output
     changes = (root / "handover.md").read_text().split("Changes since last-publish")[1].split("\n## ")[0]
     assert "Database disk almost full" in changes
+
+
+def test_a_bundle_copied_alone_loads_every_asset(clients: Path, tmp_path: Path) -> None:
+    need(chromium_path() is not None, "Chromium is not installed (apt-get install chromium)")
+    result = publish(clients, "kestrel-shop", "--to", "dir:alone")
+    assert result.exit_code == 0, result.output
+    shutil.copytree(clients / "alone/sites/kestrel-shop", tmp_path / "elsewhere")  # nothing else beside it
+    port = free_port()
+    server = subprocess.Popen(["python3", "-m", "http.server", str(port), "--bind", "127.0.0.1"], cwd=tmp_path / "elsewhere",
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    failed: list[str] = []
+    try:
+        time.sleep(0.5)
+        from playwright.sync_api import sync_playwright
+
+        from tests.browser import launch
+
+        with sync_playwright() as p:
+            browser = launch(p)
+            page = browser.new_page()
+            page.on("requestfailed", lambda r: failed.append(r.url))
+            page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+            for path in ("", "engagements/kestrel-shop/", "engagements/kestrel-shop/postmortems/2026-07-19-order-export-stall/"):
+                page.goto(f"http://127.0.0.1:{port}/{path}")
+                page.wait_for_load_state("networkidle")
+            drawn = page.evaluate("document.querySelectorAll('div.mermaid, pre.mermaid').length")
+            browser.close()
+    finally:
+        server.terminate()
+    assert failed == []
+    assert drawn >= 1  # the timeline diagram's script came from the bundle itself

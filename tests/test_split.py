@@ -56,6 +56,21 @@ def client_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project / "site"
 
 
+def test_the_engagement_sites_share_one_copy_of_the_theme(client_site: Path) -> None:
+    theme = [p for p in (client_site / "assets").rglob("*") if p.is_file()]
+    assert len(theme) > 20  # Material's scripts, styles, fonts and images
+    for eid in ("kestrel-shop", "zebrafin-shop"):
+        site = client_site / "engagements" / eid
+        for path in theme:
+            copy = site / path.relative_to(client_site)
+            assert copy.is_file() and copy.samefile(path), copy  # a hard link to the root's: one copy on disk
+        own = site / "search" / "search_index.json"
+        assert not own.samefile(client_site / "search" / "search_index.json")  # its own search index
+    inodes = {p.stat().st_ino for p in client_site.rglob("*") if p.is_file()}
+    every = [p for p in client_site.rglob("*") if p.is_file()]
+    assert len(inodes) < len(every) - 2 * len(theme) + 5
+
+
 def texts(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8", errors="replace")
             for p in sorted(folder.rglob("*")) if p.suffix in (".html", ".json", ".xml", ".md", ".txt")}

@@ -10,6 +10,9 @@ site's navigation starts with the way back to the home page and the portfolio, a
 mermaid and of opsdocs' stylesheet. For an internal build the root's search index also holds every
 engagement's pages, so the consultancy searches its whole portfolio from the home page.
 
+Files an engagement site has with the same bytes at the same place as the root (Material's scripts, styles and
+fonts) are hard links to the root's, so the whole tree holds one copy of the theme.
+
 An incremental build rebuilds the engagement sites whose Markdown changed, and the root only when its own pages
 changed; everything else is taken from the last build as hard links. The whole site is staged and swapped in at
 once, as for a single site.
@@ -18,6 +21,7 @@ once, as for a single site.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 import shutil
@@ -27,7 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ...cache import files_under
+from ...cache import files_under, sha
 from ...errors import OpsdocsError
 from ...i18n import language
 from ...links import relative_path, rewrite_relative_links
@@ -101,6 +105,42 @@ def merge_search(site: Path, ids: list[str]) -> None:
     index["docs"] = docs
     index_path.unlink()  # it may be a hard link to the last build's file: write a new one
     index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+OWN_FILES = (".html", ".xml", ".gz", ".json")  # pages, sitemaps and search indexes: each site's own
+
+
+def share_theme_files(site_dir: Path, ids: list[str]) -> int:
+    """Each file of an engagement site (the theme's scripts, styles, fonts and images) that the root site has at the
+    same place with the same bytes becomes a hard link to the root's: 200 sites hold one copy of the theme, and each
+    is still whole when copied elsewhere. Returns the files linked now."""
+    root_files: dict[str, tuple[int, int, str | None]] = {}
+    linked = 0
+    for eid in ids:
+        base = site_dir / home(eid)
+        for path in base.rglob("*"):
+            if path.suffix in OWN_FILES or not path.is_file():
+                continue
+            rel = path.relative_to(base).as_posix()
+            twin = site_dir / rel
+            if rel not in root_files:
+                root_files[rel] = (twin.stat().st_size, twin.stat().st_ino, None) if twin.is_file() else (-1, -1, None)
+            size, inode, digest = root_files[rel]
+            mine = path.stat()
+            if size != mine.st_size or inode == mine.st_ino:
+                continue  # not the root's file, or already linked to it
+            if digest is None:
+                digest = sha(twin.read_bytes())
+                root_files[rel] = (size, inode, digest)
+            if sha(path.read_bytes()) == digest:
+                temporary = path.with_name(f".{path.name}.link")
+                try:
+                    os.link(twin, temporary)
+                except OSError:
+                    continue  # a file system without hard links: the copy stays
+                os.replace(temporary, path)
+                linked += 1
+    return linked
 
 
 def scratch(near: Path) -> Path:
@@ -225,6 +265,7 @@ def build_split(project, docs_dir: Path, site_dir: Path, made, previous: Path | 
                 move_into(work / "sites" / eid, site_dir / home(eid))
             else:
                 link_tree(previous / home(eid), site_dir / home(eid), lambda rel: True)  # type: ignore[operator]
+        share_theme_files(site_dir, ids)
         if audience == "internal":
             merge_search(site_dir, ids)
         # The sites built now: the kept ones were checked when they were built.

@@ -1,9 +1,11 @@
-"""The performance tables: opsdocs against the floor at 50, 200 and 500 engagements, an incremental
-rebuild, MkDocs HTML as one site and as one site per engagement (`--split`) at 20, 100 and 200 engagements,
-each full and after one post-mortem edit, and `opsdocs --help` against `mkdocs --help`. Every figure in one run.
+"""The performance tables: opsdocs against the floor at 50, 160 (about 4,000 pages), 500 and 1,000 engagements,
+with peak memory and an incremental rebuild; MkDocs HTML as one site and as one site per engagement (`--split`)
+at 20, 100 and 200 engagements, each full and after one post-mortem edit, with the size of each built site on
+disk (a file with several hard links counted once, as `du` counts it); and `opsdocs --help` against
+`mkdocs --help`. Every figure in one run.
 
-    python bench/run.py                                    # about 15 minutes on 2 cores
-    python bench/run.py --sizes 50 200 --html-sizes 20     # a quicker look
+    python bench/run.py                                    # about 20 minutes on 2 cores
+    python bench/run.py --sizes 50 160 --html-sizes 20     # a quicker look
 """
 
 from __future__ import annotations
@@ -36,6 +38,17 @@ def run(argv: list[str], cwd: Path) -> tuple[float, int, str]:
     return seconds, usage.ru_maxrss // 1024, output
 
 
+def disk_mb(folder: Path) -> float:
+    """The space a folder takes on disk, each file counted once however many hard links it has (as `du` does)."""
+    seen, total = set(), 0
+    for path in folder.rglob("*"):
+        st = path.lstat()
+        if path.is_file() and st.st_ino not in seen:
+            seen.add(st.st_ino)
+            total += st.st_blocks * 512
+    return total / 1e6
+
+
 def pages_in(folder: Path) -> int:
     return sum(1 for _ in folder.rglob("*.md"))
 
@@ -59,23 +72,25 @@ def html_table(opsdocs: str, sizes: list[int]) -> str:
             full, full_mb, _ = run([opsdocs, "build", *flags], project)
             edit_one_postmortem(project)
             again, again_mb, _ = run([opsdocs, "build", *flags], project)
-            times[mode] = (full, again, max(full_mb, again_mb))
+            times[mode] = (full, again, max(full_mb, again_mb), disk_mb(project / "site"))
         pages = pages_in(project / "docs")
         one, split = times["one site"], times["split"]
         rows.append([str(size), f"{pages:,}", f"{one[0]:.1f}", f"{split[0]:.1f}", f"{split[0] / one[0]:.2f}",
-                     f"{one[1]:.1f}", f"{split[1]:.1f}", f"{split[1] / one[1]:.2f}", f"{one[2]} / {split[2]}"])
+                     f"{one[1]:.1f}", f"{split[1]:.1f}", f"{split[1] / one[1]:.2f}", f"{one[2]} / {split[2]}",
+                     f"{one[3]:.0f} / {split[3]:.0f}"])
     return table(["engagements", "pages", "one site, full s", "split, full s", "ratio", "one site, after an edit s",
-                  "split, after an edit s", "ratio", "peak RSS MB (one / split)"], rows)
+                  "split, after an edit s", "ratio", "peak RSS MB (one / split)", "on disk MB (one / split)"], rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200, 500], help="engagement counts (default 50 200 500)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 160, 500, 1000],
+                        help="engagement counts (default 50 160 500 1000; 160 is about 4,000 pages)")
     parser.add_argument("--html-sizes", type=int, nargs="*", default=[20, 100, 200],
                         help="engagement counts built to HTML with MkDocs, one site and split (default 20 100 200)")
     args = parser.parse_args()
     opsdocs, python = tool("opsdocs"), sys.executable
-    rows, gen_seconds = [], {}
+    rows, gen_seconds, gen_mb = [], {}, {}
     for size in args.sizes:
         project = WORK / f"portfolio-{size}"
         write_portfolio(size, project)
@@ -84,7 +99,7 @@ def main() -> None:
         shutil.rmtree(project / ".opsdocs-cache", ignore_errors=True)
         seconds, mb, _ = run([opsdocs, "build", "--no-html"], project)
         pages = pages_in(project / "docs")
-        gen_seconds[size] = seconds
+        gen_seconds[size], gen_mb[size] = seconds, mb
         rows.append([f"floor, {size} engagements", floor_pages, f"{floor_s:.2f}", f"{floor_pages / floor_s:,.0f}", floor_mb, "1.00", "", ""])
         rows.append([f"opsdocs build --no-html, {size}", pages, f"{seconds:.2f}", f"{pages / seconds:,.0f}", mb,
                      f"{seconds / floor_s:.2f}", "", ""])
@@ -99,7 +114,7 @@ def main() -> None:
     if len(args.sizes) > 1:
         small, large = min(gen_seconds), max(gen_seconds)
         print(f"\nlinearity: {large} engagements took {gen_seconds[large] / gen_seconds[small]:.1f}x the time of {small}"
-              f" ({large / small:.0f}x the engagements)")
+              f" and {gen_mb[large] / gen_mb[small]:.1f}x the peak memory ({large / small:.0f}x the engagements)")
     helps = {name: median(time_command([tool(name), "--help"], 9, cwd=ROOT)) for name in ("opsdocs", "mkdocs")}
     print(f"\n--help, median of 9 runs: opsdocs {helps['opsdocs'] * 1000:.0f} ms, mkdocs {helps['mkdocs'] * 1000:.0f} ms"
           f" (ratio {helps['opsdocs'] / helps['mkdocs']:.2f})")

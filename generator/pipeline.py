@@ -143,7 +143,7 @@ class Job:
 
 def environment(project: Project, engine: "Engine", options: BuildOptions, site: "Site") -> "jinja2.Environment":
     """The Jinja environment of one engine, with what every template may use besides its page's data."""
-    env = make_environment(project.template_tiers(options.templates), engine, project.rel)
+    env = make_environment(project.template_tiers(options.templates), engine, project.rel, project.root / ".opsdocs-cache" / "jinja")
     env.globals.update(
         site=site,
         audience=options.audience,

@@ -101,13 +101,17 @@ def _filters(escaper: Escaper) -> dict[str, Callable[..., Any]]:
     )
 
 
-def make_environment(tiers: list[Path], engine: Dialect, display: Callable[[Path], str]) -> jinja2.Environment:
+def make_environment(tiers: list[Path], engine: Dialect, display: Callable[[Path], str], cache: Path | None = None) -> jinja2.Environment:
     """A Jinja environment whose every `{{ value }}` from content goes through the engine's escaper.
+
+    With `cache`, compiled templates are kept there between runs (Jinja checks each against its source), so a
+    rebuild after one edit does not compile every template again.
 
     What the templates add is written in the page's language: `lang` in the page's context (an
     `i18n.Language`), used by `_()`/`ngettext()` and by every filter that formats a figure.
     """
-    env = environment(tiers, engine.template_folders, display, jinja2.pass_context(_finalize(engine.escaper)), ("jinja2.ext.i18n",))
+    env = environment(tiers, engine.template_folders, display, jinja2.pass_context(_finalize(engine.escaper)), ("jinja2.ext.i18n",),
+                      cache / engine.name if cache else None)
     gettext = with_lang(lambda lang, message: lang.gettext(message))
     env.install_gettext_callables(gettext, with_lang(lambda lang, singular, plural, n: lang.ngettext(singular, plural, n)),  # type: ignore[attr-defined]
                                   newstyle=False)

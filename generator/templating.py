@@ -88,7 +88,7 @@ def template_error(exc: Exception) -> ContentErrors:
 
 
 def environment(tiers: list[Path], folders: tuple[str, ...], display: Callable[[Path], str], finalize: Callable,
-                extensions: tuple[str, ...] = ()) -> jinja2.Environment:
+                extensions: tuple[str, ...] = (), cache: Path | None = None) -> jinja2.Environment:
     """The Jinja environment of pages and skeletons alike: templates from the tiers, an undefined name an error,
     the templates' own line breaks kept, and every value printed through `finalize` (never evaluated)."""
     return jinja2.Environment(
@@ -100,4 +100,17 @@ def environment(tiers: list[Path], folders: tuple[str, ...], display: Callable[[
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=list(extensions),
+        bytecode_cache=_bytecode_cache(cache),
     )
+
+
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in `folder` (keyed by template and checked against its source); none where the
+    folder cannot be made, as in a read-only project."""
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))

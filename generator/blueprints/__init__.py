@@ -101,7 +101,7 @@ def plan_update(project: Project, eid: str, to: str | None, keep: str | None, gi
         raise unknown_engagement(eid, blueprint_engagements(project))
     record = read_record(project, folder)
     with scratch_dir() as scratch:
-        ref = record.source.split("@")[0] + (f"@{to}" if to else ("@" + record.source.split("@")[1] if "@" in record.source else ""))
+        ref = f"{record.source.split('@')[0]}@{to}" if to else record.source  # --to: another revision of the same blueprint
         source = find(project, ref, Path(scratch))
         if parse_version(source.spec.version) < parse_version(record.version):
             raise OpsdocsError(f"'{eid}' follows {source.spec.name} {record.version}; {ref} is the older {source.spec.version}",

@@ -45,9 +45,11 @@ def update(engagement_ids: tuple[str, ...], every: bool, to: str | None, dry_run
 
     project = Project.at(content)
     ids = list(engagement_ids) or (blueprint_engagements(project) if every else [])
+    if not ids and not every:
+        raise click.UsageError("name the engagements to update, or pass --all")
     if not ids:
-        fail(click.UsageError("name the engagements to update, or pass --all") if not every else
-             RuntimeError("no engagement was made from a blueprint"))
+        click.echo("no engagement was made from a blueprint: nothing to update", err=True)
+        return
     conflicted = 0
     try:
         with locked(project, [project.content_dir], "update", no_wait):

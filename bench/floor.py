@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import time
+from datetime import datetime
 from pathlib import Path
 
 import jinja2
@@ -93,6 +94,9 @@ def load(path: Path) -> Obj:
         return Obj(yaml.load(handle, Loader=yaml.CSafeLoader))
 
 
+_LATE = datetime(2026, 1, 1, 12, 0)
+
+
 def floor_build(content: Path, out: Path) -> int:
     """Load, render and write every page; returns the number of pages."""
     templates = ROOT / "templates"
@@ -105,8 +109,9 @@ def floor_build(content: Path, out: Path) -> int:
     blank = lambda *args, **kwargs: ""
     for name in ("text", "md", "link", "code", "codeblock", "duration", "number", "money", "mermaid", "raw", "row",
                  "percent", "local", "abs_duration", "allowed", "response_verdict", "fill", "value", "date", "percentage",
-                 "guide", "receivers"):
+                 "guide", "receivers", "time_of_day", "zone_name"):
         env.filters[name] = blank
+    env.filters["in_zone"] = lambda moment, zone: _LATE  # the timeline's rows, as a datetime the template can ask the date of
     env.globals.update(engine="mkdocs", admonition=blank, draft_banner=blank, steps_flowchart=blank, escalation_flowchart=blank,
                        incident_gantt=blank, monthly_chart=blank, operate_loop=blank, insights=LOOSE, as_of="", operate_outline=[],
                        audience="client")

@@ -205,8 +205,8 @@ def reviews_due(data: EngagementData, as_of: date, site: Site) -> dict[str, date
     due = {}
     for rid, r in sorted(data.runbooks.items()):
         last = max((d for d in (r.last_reviewed, r.last_tested) if d is not None), default=None)
-        if last is not None and as_of > last + review_every(data, rid, site):
-            due[rid] = last + review_every(data, rid, site)
+        if last is not None and as_of > (ends := last + review_every(data, rid, site)):
+            due[rid] = ends
     return due
 
 

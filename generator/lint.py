@@ -112,7 +112,7 @@ def lint_handwritten(content: Content, files: set[str]) -> Iterator[Problem]:
 
 
 @dataclass(frozen=True)
-class Published:
+class SiteUrls:
     """Where the site is published, and the address of every page and file the build writes there (relative to
     `site_url`): what a runbook_url into the site is checked against."""
 
@@ -130,7 +130,7 @@ class Published:
         return bool(forms & self.urls)
 
 
-def lint_runbook_urls(data: EngagementData, published: Published) -> list[Problem]:
+def lint_runbook_urls(data: EngagementData, published: SiteUrls) -> list[Problem]:
     """An error for each rule whose runbook_url points into the published site at a page the build does not write."""
     folder = posixpath.dirname(data.sources[("engagement", "")].rel)
     found = []
@@ -147,7 +147,7 @@ def lint_runbook_urls(data: EngagementData, published: Published) -> list[Proble
     return found
 
 
-def unverified_runbook_urls(content: Content, published: Published | None) -> Counter:
+def unverified_runbook_urls(content: Content, published: SiteUrls | None) -> Counter:
     """The runbook_urls that point outside the site (so were not checked), counted by host."""
     hosts: Counter = Counter()
     for data in content.engagements.values():
@@ -157,7 +157,7 @@ def unverified_runbook_urls(content: Content, published: Published | None) -> Co
     return hosts
 
 
-def lint_content(content: Content, published: Published | None = None) -> list[Problem]:
+def lint_content(content: Content, published: SiteUrls | None = None) -> list[Problem]:
     pages = {page.path for page in plan_site(content).pages}
     found: list[Problem] = list(lint_handwritten(content, pages | set(content.assets)))
     for kind, doc, model in content.documents():

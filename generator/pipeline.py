@@ -26,7 +26,7 @@ from .cache import sha
 from .compute import engagement_insights, engagement_newest_date, summarise
 from .errors import ContentErrors, Problem, unknown_engagement
 from .i18n import language
-from .lint import Published, lint_content
+from .lint import SiteUrls, lint_content
 from .load import engagement_folders, load_content, load_engagement
 from .model import validate_content, validate_engagement
 from .model.checks import todo_locations
@@ -62,7 +62,7 @@ def _ignore(line: str) -> None:
 class Checked:
     content: "Content"
     warnings: list[Problem]
-    published: Published | None = None  # where the site is published and its pages' URLs (read under `strict`)
+    published: SiteUrls | None = None  # where the site is published and its pages' URLs (read under `strict`)
 
     def drafts(self) -> dict[str, int]:
         """Each draft document's path and how many TODO placeholders it still holds."""
@@ -94,7 +94,7 @@ def read_content(project: Project, strict: bool = False, only: set[str] | None =
     return Checked(content, sorted(p for p in problems if p.warning), where)
 
 
-def published(project: Project, content: "Content") -> Published | None:
+def published(project: Project, content: "Content") -> SiteUrls | None:
     """The site's address (mkdocs.yml's `site_url`, else site.yaml's `site.url`) and the URL of every page and file
     the build writes, as MkDocs names them; None when no address is set."""
     settings = read_settings(project.mkdocs_config).values
@@ -103,7 +103,7 @@ def published(project: Project, content: "Content") -> Published | None:
         return None
     directory_urls = settings.get("use_directory_urls", True) is not False
     urls = {url_of(page.path, directory_urls) for page in plan_site(content).pages} | set(content.assets)
-    return Published(site_url.rstrip("/") + "/", frozenset(urls))
+    return SiteUrls(site_url.rstrip("/") + "/", frozenset(urls))
 
 
 def engagement_ids(project: Project, only: str | None) -> list[str]:

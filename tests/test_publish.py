@@ -463,3 +463,13 @@ def test_a_bundle_copied_alone_loads_every_asset(clients: Path, tmp_path: Path) 
         server.terminate()
     assert failed == []
     assert drawn >= 1  # the timeline diagram's script came from the bundle itself
+
+
+def test_publish_never_writes_over_a_folder_of_the_users(clients: Path) -> None:
+    mine = clients / "mine" / "access"
+    mine.mkdir(parents=True)
+    (mine / "nginx.conf").write_text("server { }  # my own\n")
+    result = publish(clients, "kestrel-shop", "--to", "dir:mine", "--access", "basic", "--credentials", "clients.yaml")
+    assert result.exit_code == 1 and "was not made by opsdocs" in result.output
+    assert (mine / "nginx.conf").read_text() == "server { }  # my own\n"
+    assert not (clients / "mine" / "sites").exists()  # checked before anything was delivered

@@ -21,7 +21,7 @@ from ..errors import ContentErrors, OpsdocsError, Problem, unknown_engagement
 from ..load import load_engagement
 from ..model import validate_document, validate_engagement
 from ..model.kinds import kinds_in
-from ..parse import load_yaml
+from ..parse import load_yaml, parse_yaml
 from ..project import Project
 from ..write import write_atomic
 from .merge import MISSING, Conflict, merge, patch
@@ -110,6 +110,9 @@ def plan_update(project: Project, eid: str, to: str | None, keep: str | None, gi
         theirs = render(source, answers, project.rel(source.folder))
     base = {p.relative_to(folder / BASE).as_posix(): p.read_text(encoding="utf-8") for p in sorted((folder / BASE).rglob("*")) if p.is_file()}
     ours = {rel: (folder / rel).read_text(encoding="utf-8") for rel in sorted(set(base) | set(theirs)) if (folder / rel).is_file()}
+    for rel, text in ours.items():  # a hand edit that broke a file: said at its line, before anything is merged
+        if rel.endswith(YAML_SUFFIXES):
+            parse_yaml(text, folder / rel, project.rel(folder / rel))
     outcome = Outcome(eid, source.spec.name, record.version, source.spec.version)
     steps = migrations_between(source.spec, record.version, source.spec.version)
     base_docs, ours_docs, yamls = _documents(base), _documents(ours), {}

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContentErrors, OpsdocsError, Problem, did_you_mean
+from ..parse import parse_yaml
 from ..project import Project
 from .spec import PLACEHOLDER, SPEC, BlueprintSpec, Migration, parse_version, read_spec
 from .yamltext import YAML_SUFFIXES, dump, like, load
@@ -98,6 +99,9 @@ def render(source: Source, answers: dict[str, str], display: str) -> dict[str, s
                     problems.append(Problem(f"{display}/{rel}", number, m.start() + 1, f"the placeholder {m.group(0)} names no question",
                                             did_you_mean(m.group(1), names) or f"declare '{m.group(1)}' under questions in {SPEC}"))
         if rel.endswith(YAML_SUFFIXES):
+            if problems:
+                continue
+            parse_yaml(text, source.folder / rel, f"{display}/{rel}")  # a syntax error at its line, not a traceback
             yaml, data = load(text)
             out[rel] = dump(yaml, _fill(data, answers)) if data is not None else text
         else:

@@ -24,7 +24,7 @@ from ..lock import holding
 from ..model.site import Publish
 from ..pipeline import read_content
 from ..project import Project
-from ..write import check_output_dir, write_atomic
+from ..write import MARKER, check_output_dir, write_atomic
 from .access import write_access
 from .audit import Banned, Leak, audit, bundle_files
 from .bundle import Bundle, build_bundle
@@ -119,14 +119,16 @@ def _deliver(project: Project, bundles: list[Bundle], credentials: dict[str, Cre
             continue
         dest = (project.root / to[len("dir:"):]).resolve()
         with holding(project.root, [dest], "publish", False, progress, str):
+            places = {b.target.eid: dest / ("techdocs" if b.target.techdocs else "sites") / b.target.eid for b in group}
+            guarded = [b.target for b in group if b.target.access == "basic"]
+            for place in [*places.values(), *([dest / "access"] if guarded else [])]:
+                check_output_dir(place, project.protected())  # never over a folder of the user's; all before any
             for b in group:
-                into = dest / ("techdocs" if b.target.techdocs else "sites") / b.target.eid
-                check_output_dir(into, project.protected())
+                into = places[b.target.eid]
                 deliver_dir(into, b.site)
                 progress(f"publish: {b.target.eid} → {project.rel(into)}/")
                 done.append(Published(b.target, b.built, project.rel(into)))
-            guarded = [b.target for b in group if b.target.access == "basic"]
-            if guarded or (dest / "access").is_dir():
+            if guarded or (dest / "access" / MARKER).is_file():  # logins written before are kept up to date
                 every = [Target(**r["target"]) for r in record.values() if r.get("to") == to] + [b.target for b in group]
                 write_access(dest, guarded, credentials, every)
     _record(project, record, done, bundles)

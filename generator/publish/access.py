@@ -18,7 +18,7 @@ from pathlib import Path
 
 import bcrypt
 
-from ..write import write_atomic
+from ..write import MARKER, MARKER_TEXT, write_atomic
 from .settings import Credentials, Target
 
 ROUNDS = 10  # bcrypt's cost: nginx checks the hash on every request, so a page with its assets pays it many times
@@ -43,6 +43,8 @@ def write_access(dest: Path, targets: list[Target], credentials: dict[str, Crede
     access = dest / "access"
     folder = access / "htpasswd"
     folder.mkdir(parents=True, exist_ok=True)
+    if not (access / MARKER).is_file():
+        write_atomic(access / MARKER, MARKER_TEXT)  # opsdocs made it: a later publish may write here again
     written = []
     for target in targets:
         path = folder / target.eid

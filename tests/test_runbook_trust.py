@@ -194,3 +194,16 @@ def test_runbook_urls_output_resolves_by_construction_with_either_url_style(proj
     assert result.exit_code == 0, result.output
     rules.write_text(rules.read_text().replace(urls[0], urls[0].replace("runbooks/", "runbook/"), 1))
     assert CliRunner().invoke(cli, ["check", "--strict"]).exit_code == 1  # a one-letter change is caught
+
+
+def test_imported_community_runbooks_pass_the_command_checks(project: Path) -> None:
+    """kube-prometheus' runbooks, as published: their `shell` blocks are transcripts ($ prompts and output), which
+    the import marks `lang: console`, so `check --strict` does not read output as commands."""
+    need(shutil.which("shellcheck") is not None, "ShellCheck is not installed (apt-get install shellcheck)")
+    sources = sorted(str(p) for p in (ROOT / "tests/fixtures/import/kube-prometheus-runbooks").glob("*.md"))
+    imported = CliRunner().invoke(cli, ["import", "runbook", *sources, "--engagement", "kestrel-shop"])
+    assert imported.exit_code == 0, imported.output
+    assert "lang: console" in (project / RUNBOOKS / "alertmanager-failed-reload.yaml").read_text()
+    result = CliRunner().invoke(cli, ["check", "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "ShellCheck" not in result.output and "shell syntax error" not in result.output

@@ -55,9 +55,13 @@ def runbook_id(path: Path) -> str:
     return ident
 
 
-def _lang(tag: str | None) -> str:
-    """A code block's language as a step's `lang`: shell blocks are bash (the default), one that is no id is text."""
+def _lang(tag: str | None, text: str = "") -> str:
+    """A code block's language as a step's `lang`: shell blocks are bash (the default), except a transcript of a
+    session (`$ ` prompts, often with the output below them), which is `console` whatever its tag says, so that
+    `check --strict` does not parse output as commands; one that is no id is text."""
     tag = (tag or "").strip().lower()
+    if tag in ("", "bash", "shell", "sh", "zsh", "console", "shell-session") and text.lstrip().startswith("$ "):
+        return "console"
     if tag in ("", "bash", "shell", "zsh"):
         return "bash"
     return tag if re.fullmatch(r"[a-z0-9][a-z0-9-]*", tag) else "text"
@@ -73,8 +77,8 @@ def _steps(section: Section) -> list[dict]:
             if not steps or "run" in steps[-1]:
                 steps.append({"do": f"Run ({piece.lang}):" if piece.lang else "Run:"})
             steps[-1]["run"] = piece.text
-            if _lang(piece.lang) != "bash":
-                steps[-1]["lang"] = _lang(piece.lang)
+            if _lang(piece.lang, piece.text) != "bash":
+                steps[-1]["lang"] = _lang(piece.lang, piece.text)
         else:
             steps.append({"do": "See the notes: " + (section.heading or "the text before the first heading"), "_block": piece.text})
     return steps

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, median, table  # noqa: E402
+from common import ROOT, median, run_as_installed, table  # noqa: E402
 from portfolio import write_portfolio  # noqa: E402
 
 WORK = Path(os.environ.get("OPSDOCS_BENCH_DIR", "/tmp/opsdocs-bench"))
@@ -44,6 +44,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=500, help="engagements in the portfolio (default 500)")
     parser.add_argument("--runs", type=int, default=3, help="full builds of each (default 3)")
     args = parser.parse_args()
+    run_as_installed()
     project = WORK / f"portfolio-{args.size}"
     write_portfolio(args.size, project)
     with tempfile.TemporaryDirectory(prefix="opsdocs-baseline-") as tmp:
@@ -53,7 +54,7 @@ def main() -> None:
         try:
             label = subprocess.run(["git", "rev-parse", "--short", args.baseline], cwd=ROOT, check=True, capture_output=True,
                                    text=True).stdout.strip()
-            timed_build(worktree, project, "docs-baseline")  # warm the file cache once
+            timed_build(worktree, project, "docs-baseline")  # warm the file cache once (and compile the baseline's modules)
             base, this = [], []
             for _ in range(args.runs):
                 base.append(timed_build(worktree, project, "docs-baseline"))

@@ -26,6 +26,7 @@ from .lock import holding
 from .pipeline import SiteRender, render_site
 from .project import BuildOptions, Project
 from .targets import get_engine
+from .timings import lap
 from .write import MARKER, Staging, check_output_dir, follow_umask, write_in_place
 
 
@@ -93,8 +94,10 @@ def output_dirs(project: Project, name: str, options: BuildOptions) -> tuple[Pat
 
 def build_target(project: Project, name: str, options: BuildOptions, progress: Callable[[str], None]) -> Report:
     """Render one engine's site (only what changed), then write it: all or nothing."""
-    out_dir, site_dir = output_dirs(project, name, options)
-    for warning in get_engine(name).host_warnings(out_dir):
+    with lap("settings"):
+        out_dir, site_dir = output_dirs(project, name, options)
+        warnings = get_engine(name).host_warnings(out_dir)
+    for warning in warnings:
         progress(f"{name}: warning: {warning}")
     with holding(project.root, [out_dir, *([site_dir] if site_dir else [])], "build", options.wait, progress, lambda p: project.rel(p) + "/"):
         return _build_locked(project, name, options, progress, out_dir, site_dir)
@@ -102,15 +105,18 @@ def build_target(project: Project, name: str, options: BuildOptions, progress: C
 
 def _build_locked(project: Project, name: str, options: BuildOptions, progress: Callable[[str], None], out_dir: Path,
                   site_dir: Path | None) -> Report:
-    memo = open_memo(project, name, options, out_dir)
+    with lap("memo"):
+        memo = open_memo(project, name, options, out_dir)
     made = render_site(project, name, options, memo, progress)
     progress(f"{name}: rendered {made.rendered} of {len(made.plan.pages)} pages" + (" (incremental)" if memo.incremental else ""))
     for eid in made.stale:
         memo.remember(eid, made.parts[eid])
-    changes = diff(made, memo)
+    with lap("diff"):
+        changes = diff(made, memo)
     split = options.split or made.site.sites == "per-engagement"
-    written = commit(project, name, made, changes, memo, out_dir, site_dir, progress, split=split, audience=options.audience)
-    memo.save(changes.outputs)
+    with lap("write"):
+        written = commit(project, name, made, changes, memo, out_dir, site_dir, progress, split=split, audience=options.audience)
+        memo.save(changes.outputs)
     removed = f", removed {len(changes.removed)}" if changes.removed else ""
     progress(f"{name}: wrote {written} files{removed} in {project.rel(out_dir)}/")
     html_dir = project.rel(site_dir) if site_dir else None
@@ -129,12 +135,13 @@ def commit(project: Project, name: str, made: SiteRender, changes: Diff, memo: M
             docs.write(made.files)
             with Staging(site_dir) as site:
                 progress(f"{name}: building HTML into {project.rel(site_dir)}/")
-                if split and engine.split_html is not None:
-                    previous = site_dir if memo.incremental and site_dir.is_dir() else None
-                    engine.split_html(project, docs.path, site.path, made, previous, set(changes.changed) | set(changes.removed),
-                                      audience, progress)
-                else:
-                    engine.html(project, docs.path, site.path, made.plan, made.site, progress)
+                with lap("html"):
+                    if split and engine.split_html is not None:
+                        previous = site_dir if memo.incremental and site_dir.is_dir() else None
+                        engine.split_html(project, docs.path, site.path, made, previous, set(changes.changed) | set(changes.removed),
+                                          audience, progress)
+                    else:
+                        engine.html(project, docs.path, site.path, made.plan, made.site, progress)
                 follow_umask(site.path)
                 memo.forget()
                 docs.commit()

@@ -39,6 +39,7 @@ from .render import make_environment
 from .targets import asset_files, get_engine
 from .targets.mkdocs.nav import url_of
 from .targets.mkdocs.settings import read_settings
+from .timings import lap
 
 if TYPE_CHECKING:
     import jinja2
@@ -216,13 +217,23 @@ def render_site(project: Project, engine_name: str, options: BuildOptions, memo:
                 progress: Callable[[str], None] = _ignore) -> SiteRender:
     """Collect, plan and render one engine's whole docs tree; with a memo, only what changed since it was made."""
     engine = get_engine(engine_name)
-    handbook = read_content(project, only=set()).content
-    ids = engagement_ids(project, options.engagement)
-    positions = engagement_positions(ids)
-    job = Job(project, engine, options, handbook.site, environment(project, engine, options, handbook.site), positions)
-    stale = memo.stale(positions) if memo is not None else ids
-    parts: dict[str, Any] = {eid: memo.recall(eid) for eid in ids if eid not in stale} if memo is not None else {}
-    parts.update(render_engagements(job, stale, progress))
+    with lap("handbook read"):
+        handbook = read_content(project, only=set()).content
+        ids = engagement_ids(project, options.engagement)
+        positions = engagement_positions(ids)
+        job = Job(project, engine, options, handbook.site, environment(project, engine, options, handbook.site), positions)
+    with lap("signatures"):
+        stale = memo.stale(positions) if memo is not None else ids
+        parts: dict[str, Any] = {eid: memo.recall(eid) for eid in ids if eid not in stale} if memo is not None else {}
+    with lap("engagements"):
+        parts.update(render_engagements(job, stale, progress))
+    with lap("handbook pages"):
+        return _assemble(project, engine, options, handbook, job, ids, parts, stale)
+
+
+def _assemble(project: Project, engine: "Engine", options: BuildOptions, handbook: "Content", job: Job, ids: list[str],
+              parts: dict[str, Any], stale: list[str]) -> SiteRender:
+    """The handbook's pages and the engines' assets, with every engagement's part: the whole docs tree."""
     as_of = options.as_of or max((p.newest for p in parts.values() if p.newest), default=EPOCH)
     lang = language(site_language(handbook.site, options, parts))
     handbook_plan = plan_handbook(handbook, [parts[eid].summary for eid in ids], lang)

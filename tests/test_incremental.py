@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -192,3 +193,19 @@ def test_another_engagement_leaves_one_clients_pages_as_they_were(built: Path) -
     build(built)
     assert tree(built / "out/engagements/kestrel-shop") == before
     assert "November 20, 2026" in (built / "out/engagements/aaa-first/operate.md").read_text()
+
+
+def test_timings_say_where_an_incremental_build_spends_its_time(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`build --timings` names each stage, says an incremental build read no more than one engagement, and its parts
+    add up to its total; the files written are the same bytes as without it."""
+    build(project)
+    content_edit(project)
+    output = build(project, "--timings")
+    line = next(line for line in output.splitlines() if line.startswith("timings: "))
+    parts = dict(re.findall(r"([a-z ]+) ([\d.]+) s", line.removeprefix("timings: ").replace(" · ", "\n")))
+    stages = ["loading opsdocs", "settings", "memo", "handbook read", "signatures", "engagements", "handbook pages", "diff",
+              "write", "other"]
+    assert list(parts) == [*stages, "total"], line
+    assert abs(sum(float(parts[s]) for s in stages) - float(parts["total"])) <= 0.01 * len(stages), line
+    assert "(incremental)" in output
+    assert tree(project / "out") == full_build(project, tmp_path_factory.mktemp("full"))

@@ -84,8 +84,9 @@ def _engine_values(given: dict) -> tuple[tuple[str, object], ...]:
 @click.option("--split", is_flag=True, help="MkDocs: one site per engagement under engagements/ID/, rebuilt only when its pages "
               "change (also: 'sites: per-engagement' in site.yaml).")
 @no_wait_option
+@click.option("--timings", is_flag=True, help="Say on stderr how long loading opsdocs and each stage of the build took.")
 def build(content: str, target: str, out: str | None, site_dir: str | None, no_html: bool, engagement: str | None,
-          templates: str | None, as_of, audience: str, language: str | None, split: bool, no_wait: bool,
+          templates: str | None, as_of, audience: str, language: str | None, split: bool, no_wait: bool, timings: bool,
           **engine_values) -> None:
     """Render the content into a docs tree and build the site.
 
@@ -114,6 +115,9 @@ def build(content: str, target: str, out: str | None, site_dir: str | None, no_h
     """
     from ..build import build_site
     from ..project import Project
+    from ..timings import start, summary
+
+    since = start()
 
     options = BuildOptions(
         targets=_targets(target),
@@ -134,6 +138,8 @@ def build(content: str, target: str, out: str | None, site_dir: str | None, no_h
         reports = build_site(project, options, progress=lambda line: click.echo(line, err=True))
     except library_errors() as exc:
         fail(exc)
+    if timings:
+        click.echo(f"timings: {summary(since)}", err=True)
     for report in reports:
         if report.html_dir:
             click.echo(f"done: open {Path(report.html_dir) / 'index.html'} in a browser", err=True)

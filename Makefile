@@ -64,7 +64,7 @@ docusaurus: $(PY_OK) $(DOCU_OK)  ## build the example with Docusaurus into docus
 	cd docusaurus && npx --no-install docusaurus build
 
 messages: $(PY_OK)  ## gather the messages of code and templates into the catalogs (generator/locale/*/LC_MESSAGES/opsdocs.po)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -c Translators: --no-location --sort-output --omit-header -o generator/locale/opsdocs.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k Np_:1,2 -c Translators: --no-location --sort-output --omit-header -o generator/locale/opsdocs.pot .
 	$(BIN)/pybabel update -i generator/locale/opsdocs.pot -d generator/locale -D opsdocs --no-fuzzy-matching --ignore-obsolete
 
 test: test-setup  ## run every test

@@ -4,7 +4,7 @@ one list, each with its runbook, the receivers Alertmanager would notify, and th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .i18n import N_
 from .model import EngagementData
@@ -34,6 +34,7 @@ class AlertView:
     receivers: tuple[Receiver, ...] = ()
     only_default: bool = False  # Alertmanager would send it to the root route's receiver alone
     names: frozenset[str] = field(default_factory=frozenset)  # every name it answers to
+    anchor: str = ""  # a rule's id on the operate page, unique there: alert-<name>, then alert-<name>-2 ...
 
     @property
     def pages_someone(self) -> bool:
@@ -72,12 +73,43 @@ def alert_views(data: EngagementData) -> list[AlertView]:
             receivers=tuple(monitoring.receivers[r] for r in receivers if r in monitoring.receivers),
             only_default=bool(monitoring.route) and receivers == [monitoring.route.receiver], names=names,
         ))
+    views = _anchored(views)
     for alert in written:
         if alert.id not in enriched:
             runbook = alert.runbook or answers.get(alert.id) or answers.get(alert.name)
             views.append(AlertView(alert.id, alert.name, alert.severity, alert.condition, None, runbook, None, alert.slo,
                                    tuple(alert.notify), names=frozenset({alert.id, alert.name})))
     return views
+
+
+def _anchored(views: list[AlertView]) -> list[AlertView]:
+    """Each rule's view with its own anchor: the same alert name can stand in several groups (a warning and a
+    critical rule of one name, as kube-prometheus writes them)."""
+    seen: dict[str, int] = {}
+    out = []
+    for view in views:
+        base = "alert-" + (re.sub(r"[^a-z0-9]+", "-", view.name.lower()).strip("-") or "rule")
+        seen[base] = seen.get(base, 0) + 1
+        out.append(replace(view, anchor=base if seen[base] == 1 else f"{base}-{seen[base]}"))
+    return out
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    """The alerting rules of one rule group, as the client's file groups them."""
+
+    file: str
+    name: str
+    alerts: tuple[AlertView, ...]
+
+
+def rule_groups(views: list[AlertView]) -> list[RuleGroup]:
+    """The views of rules, by file and rule group, in the order the files and groups come."""
+    groups: dict[tuple[str, str], list[AlertView]] = {}
+    for view in views:
+        if view.rule:
+            groups.setdefault((view.rule.file, view.rule.group), []).append(view)
+    return [RuleGroup(file, name, tuple(alerts)) for (file, name), alerts in groups.items()]
 
 
 @dataclass(frozen=True)
@@ -89,6 +121,8 @@ class ChainGap:
     file: str | None = None  # where it is written, relative to the engagement folder
     line: int = 0
     values: tuple[tuple[str, str], ...] = ()  # the placeholders' values
+    kind: str = ""  # its kind among the findings (findings.KINDS)
+    anchor: str = ""  # the alert's rule on the operate page, for a gap about one
 
     @property
     def what(self) -> str:
@@ -109,20 +143,22 @@ def chain_gaps(data: EngagementData, views: list[AlertView] | None = None) -> li
         target = runbook_of_url(view.rule.runbook_url if view.rule else None, data.id)
         if target and target not in data.runbooks:
             gaps.append(ChainGap(N_("Its runbook_url points to a runbook that does not exist (%(target)s)"), view.name, *where,
-                                 (("target", target),)))
+                                 (("target", target),), "runbook-url-broken", view.anchor))
         if view.rule and monitoring.route is not None:
             if view.only_default:
-                gaps.append(ChainGap(N_("Reaches only Alertmanager's default receiver"), view.name, *where))
+                gaps.append(ChainGap(N_("Reaches only Alertmanager's default receiver"), view.name, *where, kind="default-receiver-only",
+                                     anchor=view.anchor))
             if view.severity == top and top in windows and not view.pages_someone:
                 gaps.append(ChainGap(N_("A %(severity)s alert whose route pages nobody, though the terms promise a %(severity)s response window"),
-                                     view.name, *where, (("severity", top),)))
+                                     view.name, *where, (("severity", top),), "pages-nobody", view.anchor))
     for name, receiver in sorted(monitoring.receivers.items()):
         if not receiver.integrations:
-            gaps.append(ChainGap(N_("A receiver with no integration: it notifies nobody"), name, monitoring.alertmanager, receiver.line))
+            gaps.append(ChainGap(N_("A receiver with no integration: it notifies nobody"), name, monitoring.alertmanager, receiver.line,
+                                 kind="silent-receiver"))
     for slo in monitoring.slos:
         if not _has_burn_rate_pages(slo.id, monitoring.alerts):
             gaps.append(ChainGap(N_("An SLO without multi-window burn-rate page alerts (14.4× over 1 h and 5 min, 6× over 6 h and 30 min)"),
-                                 slo.name, slo.file, slo.line))
+                                 slo.name, slo.file, slo.line, kind="no-burn-rate"))
     return gaps
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from . import __version__
 from .write import write_atomic
 
-FORMAT = 3
+FORMAT = 4
 Signature = tuple[tuple[str, int, int], ...]
 
 

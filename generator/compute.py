@@ -20,7 +20,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .alerting import alert_views, chain_gaps
+from .alerting import alert_views, rule_groups
+from .findings import Findings, findings
 from .handover import FRESH, handover_checklist
 from .model import Content, EngagementData
 from .model.engagement import Engagement, Slo
@@ -160,39 +161,6 @@ def action_ledger(data: EngagementData, as_of: date) -> list[LedgerEntry]:
     return sorted(entries, key=lambda e: (not e.is_open, e.item.due or date.max, e.incident_id, e.item.do))
 
 
-@dataclass(frozen=True)
-class Gaps:
-    alerts_without_runbook: list[str]  # the alerts' names
-    chain: list  # alerting.ChainGap: routing, runbook_url and burn-rate gaps from the client's monitoring files
-    runbooks_without_alert: list[str]
-    runbooks_untested: list[tuple[str, date | None]]
-    incidents_missing_postmortem: list[tuple[str, str, str]]
-
-    @property
-    def count(self) -> int:
-        return sum(map(len, (self.alerts_without_runbook, self.chain, self.runbooks_without_alert, self.runbooks_untested,
-                             self.incidents_missing_postmortem)))
-
-
-def coverage_gaps(data: EngagementData, as_of: date, views: list | None = None) -> Gaps:
-    views = alert_views(data) if views is None else views
-    answered = {v.runbook for v in views if v.runbook} | {rid for rid, r in data.runbooks.items() if r.alerts}
-    required = {s.id for s in data.engagement.operate.fix.severity_levels if s.postmortem == "required"}
-    return Gaps(
-        alerts_without_runbook=[f"{v.name} ({v.severity})" if v.rule else v.name for v in views if not v.runbook and not v.runbook_url],
-        chain=chain_gaps(data, views),
-        runbooks_without_alert=sorted(rid for rid in data.runbooks if rid not in answered),
-        runbooks_untested=sorted(
-            (rid, r.last_tested) for rid, r in data.runbooks.items()
-            if r.last_tested is None or as_of - r.last_tested > FRESH
-        ),
-        incidents_missing_postmortem=sorted(
-            (iid, i.severity, i.status) for iid, i in data.incidents.items()
-            if i.severity in required and i.status != "complete"
-        ),
-    )
-
-
 def review_every(data: EngagementData, rid: str, site: Site) -> timedelta:
     """How often a runbook is due for review: its own `review_every`, else the engagement's, else site.yaml's, else FRESH."""
     return data.runbooks[rid].review_every or data.engagement.runbooks.review_every or site.runbooks.review_every or FRESH
@@ -285,13 +253,18 @@ class Insights:
     incidents: dict[str, IncidentFigures]
     budgets: list[SloBudget]
     ledger: list[LedgerEntry]
-    gaps: Gaps
+    findings: Findings
     costs: Costs
     months: list[str] = field(default_factory=list)
     per_month: dict[str, list[int]] = field(default_factory=dict)
     alerts: list = field(default_factory=list)  # alerting.AlertView: every alert, with its runbook and receivers
     checklist: Any = None  # handover.Checklist: how complete the handover is
     reviews_due: dict[str, date] = field(default_factory=dict)  # runbook id → the day its review fell due
+
+    @property
+    def rule_groups(self) -> list:
+        """alerting.RuleGroup: the alerts of the client's rule files, by file and rule group."""
+        return rule_groups(self.alerts)
 
     @property
     def open_actions(self) -> list[LedgerEntry]:
@@ -319,7 +292,7 @@ def engagement_insights(data: EngagementData, as_of: date, site: Site) -> Insigh
         incidents={iid: incident_figures(i, data.engagement, slos) for iid, i in sorted(data.incidents.items())},
         budgets=slo_budgets(data, as_of),
         ledger=action_ledger(data, as_of),
-        gaps=coverage_gaps(data, as_of, views),
+        findings=findings(data, as_of, views),
         costs=engagement_costs(data.engagement, site.currency),
         months=months,
         per_month=per_month,
@@ -348,6 +321,9 @@ class EngagementSummary:
     overdue_actions: int
     handover_share: float = 0.0  # the share of the handover checklist that holds
     reviews_due: tuple[tuple[str, str, date], ...] = ()  # runbooks past their review date: id, title, the day it fell due
+    # The findings by kind, most severe first: ngettext's singular and plural of the kind's count, and the count.
+    findings: tuple[tuple[str, str, int], ...] = ()
+    top_severity: str = ""  # what %(severity)s names in them
 
 
 def summarise(data: EngagementData, insights: Insights) -> EngagementSummary:
@@ -360,4 +336,5 @@ def summarise(data: EngagementData, insights: Insights) -> EngagementSummary:
         open_actions=len(insights.open_actions), overdue_actions=len(insights.overdue_actions),
         handover_share=insights.checklist.share,
         reviews_due=tuple((rid, data.runbooks[rid].title, due) for rid, due in insights.reviews_due.items()),
+        findings=tuple((*f.kind.counted, f.count) for f in insights.findings.kinds), top_severity=insights.findings.severity,
     )

@@ -69,6 +69,10 @@ class Escaper:
         object.__setattr__(self, "_table", str.maketrans(self.text_map))
         specials = "".join(self.inline_map) + "`\\" + (":" if self.mdx else "")
         object.__setattr__(self, "_needs_work", re.compile("[" + re.escape(specials) + "]|\\][ \\t]*[(:]|^(import|export)\\b|^( {4}|\\t)", re.M))
+        # What `_inline` looks at: the characters it escapes or reads; the text between them is copied as it is.
+        stops = "".join(self.inline_map) + "\\`<]" + (":" if self.mdx else "")
+        object.__setattr__(self, "_stops", re.compile("[" + re.escape(stops) + "]"))
+        object.__setattr__(self, "_stops_pipes", re.compile("[" + re.escape(stops + "|") + "]"))
 
     def text(self, value: str) -> Safe:
         """Plain text: shown exactly as written, on one line, never read as markup."""
@@ -130,7 +134,15 @@ class Escaper:
         """Escape text outside code spans and existing backslash escapes (with `pipes`, `|` too: table-safe)."""
         out: list[str] = []
         i, n = 0, len(text)
+        stops = self._stops_pipes if pipes else self._stops  # type: ignore[attr-defined]
         while i < n:
+            stop = stops.search(text, i)
+            if stop is None:
+                out.append(text[i:])
+                break
+            if stop.start() > i:
+                out.append(text[i : stop.start()])
+                i = stop.start()
             ch = text[i]
             if ch == "\\" and i + 1 < n:
                 # `\<` is an escape in CommonMark but not in Python-Markdown, which would pass the `<` on as HTML:

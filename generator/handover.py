@@ -75,7 +75,7 @@ def handover_checklist(data: EngagementData, insights) -> Checklist:
     stale = tuple((b.what, b.restore_tested) for b in (handover.backups if handover else [])
                   if b.restore_tested is None or as_of - b.restore_tested > FRESH)
     checks.append(Check(N_("Every backup restore-tested within 180 days"), not stale, stale))
-    untested = tuple((data.runbooks[rid].title, tested) for rid, tested in insights.gaps.runbooks_untested)
+    untested = tuple((data.runbooks[rid].title, tested) for rid, tested in insights.findings.runbooks_untested)
     checks.append(Check(N_("Every runbook tested within 180 days"), not untested, untested))
     late = tuple((str(entry.item.do), entry.item.due) for entry in insights.overdue_actions)
     checks.append(Check(N_("No open action item overdue"), not late, late))

@@ -35,6 +35,11 @@ def N_(message: str) -> str:
     return message
 
 
+def Np_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - gettext's naming, as N_
+    """Mark a message with a plural form for the catalogs; `ngettext(*pair, n)` translates it where it is shown."""
+    return singular, plural
+
+
 # Values of the content format's enumerations that pages show as words.
 VALUES = frozenset((
     N_("draft"), N_("in-review"), N_("active"), N_("complete"),
@@ -86,6 +91,9 @@ def _translations(language: str) -> _gettext.NullTranslations:
     write_mo(compiled, catalog)
     compiled.seek(0)
     return _gettext.GNUTranslations(compiled)
+
+
+_ZONE_NAMES: dict[tuple, str] = {}  # (language, zone, offset, dst) → the zone's name in that language
 
 
 @dataclass(frozen=True)
@@ -147,15 +155,23 @@ class Language:
 
     def time_of_day(self, local: datetime, clock: str = "24h") -> str:
         """A local moment's time of day: `14:51` on a 24-hour clock, whatever the language; `2:51 PM` on a 12-hour one."""
+        if clock == "24h":  # CLDR's HH:mm, the same digits in every language: no need to ask Babel
+            return f"{local.hour:02d}:{local.minute:02d}"
         from babel.dates import format_time
 
-        return format_time(local, "HH:mm" if clock == "24h" else "h:mm a", tzinfo=local.tzinfo, locale=self.locale)
+        return format_time(local, "h:mm a", tzinfo=local.tzinfo, locale=self.locale)
 
     def zone_name(self, moment: datetime, zone: str) -> str:
         """The zone as this language names it at that moment: `CET`, `MEZ`; `UTC+01:00` where it has no abbreviation."""
+        local = moment.astimezone(ZoneInfo(zone))
+        key = (self.tag, zone, local.utcoffset(), local.dst())  # every moment with this offset has the same name
+        if key not in _ZONE_NAMES:
+            _ZONE_NAMES[key] = self._zone_name(local, zone)
+        return _ZONE_NAMES[key]
+
+    def _zone_name(self, local: datetime, zone: str) -> str:
         from babel.dates import format_datetime, get_timezone, get_timezone_gmt
 
-        local = moment.astimezone(ZoneInfo(zone))
         name = format_datetime(local, "z", tzinfo=get_timezone(zone), locale=self.locale)
         if not name.isalpha():  # no abbreviation in this language's data: CET where English uses one, else UTC+01:00
             english = local.tzname() or ""

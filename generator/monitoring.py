@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import glob
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ class RuleAlert:
     severity: str | None  # that value mapped to a severity of the engagement
     file: str  # the file, relative to the engagement folder
     line: int
+    group: str = ""  # the name of its rule group in that file
 
     @property
     def runbook_url(self) -> str | None:
@@ -143,7 +144,7 @@ def read_rules(reading: _Reading, path: Path, severity_labels: dict[str, str], s
             for r, rule in enumerate(rules):
                 alert = _rule(reading, doc, loc + ("rules", r), rule, severity_labels, severities)
                 if alert is not None:
-                    alerts.append(alert)
+                    alerts.append(replace(alert, group=_text(group.get("name"))))
     return alerts
 
 

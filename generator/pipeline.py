@@ -138,13 +138,30 @@ class Job:
     engine: "Engine"
     options: BuildOptions
     site: "Site"
-    env: "jinja2.Environment"
+    envs: "Environments"
     positions: dict[str, int]
 
 
-def environment(project: Project, engine: "Engine", options: BuildOptions, site: "Site") -> "jinja2.Environment":
-    """The Jinja environment of one engine, with what every template may use besides its page's data."""
-    env = make_environment(project.template_tiers(options.templates), engine, project.rel, project.root / ".opsdocs-cache" / "jinja")
+@dataclass
+class Environments:
+    """One engine's Jinja environments, one per language its pages are written in, each made when first asked for."""
+
+    project: Project
+    engine: "Engine"
+    options: BuildOptions
+    site: "Site"
+    made: dict[str, "jinja2.Environment"] = field(default_factory=dict)
+
+    def __call__(self, tag: str) -> "jinja2.Environment":
+        if tag not in self.made:
+            self.made[tag] = environment(self.project, self.engine, self.options, self.site, tag)
+        return self.made[tag]
+
+
+def environment(project: Project, engine: "Engine", options: BuildOptions, site: "Site", tag: str) -> "jinja2.Environment":
+    """The Jinja environment of one engine and language, with what every template may use besides its page's data."""
+    env = make_environment(project.template_tiers(options.templates), engine, project.rel, project.root / ".opsdocs-cache" / "jinja",
+                           language(tag))
     env.globals.update(
         site=site,
         audience=options.audience,
@@ -171,7 +188,7 @@ def render_engagement(job: Job, eid: str) -> EngagementPart | list[Problem]:
     insights = engagement_insights(data, as_of, job.site)
     tag = job.options.language or data.engagement.language or job.site.site.language
     plan = plan_engagement(data, job.positions[eid], language(tag))
-    files = job.engine.render(plan, job.env, {"as_of": as_of, "insights": {eid: insights}}, job.options, job.site)
+    files = job.engine.render(plan, job.envs(tag), {"as_of": as_of, "insights": {eid: insights}}, job.options, job.site)
     bare = replace(plan, pages=[replace(page, context={}) for page in plan.pages])
     return EngagementPart(files, {path: sha(blob) for path, blob in files.items()}, summarise(data, insights), bare, as_of, newest, tag)
 
@@ -180,8 +197,9 @@ def render_engagements(job: Job, ids: list[str], progress: Callable[[str], None]
     """Every engagement in `ids`, rendered; every error of every one raised together."""
     if len(ids) >= PARALLEL_ENGAGEMENTS:
         progress(f"{job.engine.name}: reading and rendering {len(ids)} engagements in {worker_count()} processes")
-        for name in job.env.list_templates(filter_func=lambda name: name.startswith("engagement/")):
-            job.env.get_template(name)  # compiled once here, inherited by every worker
+        env = job.envs(job.options.language or job.site.site.language)  # the language most pages are in
+        for name in env.list_templates(filter_func=lambda name: name.startswith("engagement/")):
+            env.get_template(name)  # compiled once here, inherited by every worker
     results = parallel_map(lambda eid: render_engagement(job, eid), ids, at_least=PARALLEL_ENGAGEMENTS)
     errors = [p for result in results if isinstance(result, list) for p in result]
     if errors:
@@ -221,7 +239,7 @@ def render_site(project: Project, engine_name: str, options: BuildOptions, memo:
         handbook = read_content(project, only=set()).content
         ids = engagement_ids(project, options.engagement)
         positions = engagement_positions(ids)
-        job = Job(project, engine, options, handbook.site, environment(project, engine, options, handbook.site), positions)
+        job = Job(project, engine, options, handbook.site, Environments(project, engine, options, handbook.site), positions)
     with lap("signatures"):
         stale = memo.stale(positions) if memo is not None else ids
         parts: dict[str, Any] = {eid: memo.recall(eid) for eid in ids if eid not in stale} if memo is not None else {}
@@ -243,7 +261,7 @@ def _assemble(project: Project, engine: "Engine", options: BuildOptions, handboo
     clashes = collisions(handbook, plan)
     if clashes:
         raise ContentErrors(clashes)
-    files = engine.render(handbook_plan, job.env, {"as_of": as_of, "insights": {}, "lang": lang}, options, handbook.site)
+    files = engine.render(handbook_plan, job.envs(lang.tag), {"as_of": as_of, "insights": {}, "lang": lang}, options, handbook.site)
     for eid in ids:
         files.update(parts[eid].files)
     assets = asset_files(project.template_tiers(options.templates), engine.name)

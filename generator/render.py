@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import jinja2
+import jinja2.ext
+import jinja2.lexer
 
 from .compute import allowed_downtime
 from .escape import Escaper, Safe, codeblock, mermaid_label
@@ -20,11 +23,13 @@ from .templating import environment
 
 
 class Dialect(Protocol):
-    """What rendering asks of an engine (a `targets.Engine`): its name, escaper, template folders and callouts."""
+    """What rendering asks of an engine (a `targets.Engine`): its name, escaper, template folders, callouts and
+    folded blocks."""
 
     name: str
     escaper: Escaper
     callout: Callable[[str, str, str], str]
+    folded: Callable[[str, str], str]
 
     @property
     def template_folders(self) -> tuple[str, ...]: ...
@@ -55,7 +60,7 @@ def shown(escaper: Escaper, lang: Language, value: Any) -> str:
 
 
 def _finalize(escaper: Escaper) -> Callable[[Any, Any], str]:
-    text = escaper.text
+    text = lru_cache(maxsize=4096)(escaper.text)  # labels and names come back on every page: each escaped once
 
     def finalize(ctx: Any, value: Any) -> str:
         kind = type(value)  # the two most common first: a label or value as text, or what a filter made
@@ -101,17 +106,44 @@ def _filters(escaper: Escaper) -> dict[str, Callable[..., Any]]:
     )
 
 
-def make_environment(tiers: list[Path], engine: Dialect, display: Callable[[Path], str], cache: Path | None = None) -> jinja2.Environment:
+class TranslateLiterals(jinja2.ext.Extension):
+    """`_("a literal")` is written in the environment's language when the template compiles, so a page does not
+    look its labels up one by one as it renders (a quarter of a build's time when they were). A call with anything
+    else than one string (`_(kind.title)`) is left to run."""
+
+    def filter_stream(self, stream: jinja2.lexer.TokenStream) -> Iterator[jinja2.lexer.Token]:
+        gettext = self.environment.translate_literal  # type: ignore[attr-defined]
+        window: list[jinja2.lexer.Token] = []
+        for token in stream:
+            window.append(token)
+            if len(window) < 4:
+                continue
+            name, open_, text, close = window
+            if (name.type, name.value, open_.type, text.type, close.type) == ("name", "_", "lparen", "string", "rparen"):
+                yield jinja2.lexer.Token(name.lineno, "string", gettext(text.value))
+                window.clear()
+            else:
+                yield window.pop(0)
+        yield from window
+
+
+def make_environment(tiers: list[Path], engine: Dialect, display: Callable[[Path], str], cache: Path | None = None,
+                     lang: Language | None = None) -> jinja2.Environment:
     """A Jinja environment whose every `{{ value }}` from content goes through the engine's escaper.
 
     With `cache`, compiled templates are kept there between runs (Jinja checks each against its source), so a
     rebuild after one edit does not compile every template again.
 
     What the templates add is written in the page's language: `lang` in the page's context (an
-    `i18n.Language`), used by `_()`/`ngettext()` and by every filter that formats a figure.
+    `i18n.Language`), used by `_()`/`ngettext()` and by every filter that formats a figure. With `lang`, the
+    environment is that language's: its pages must be in it, and `_("...")` of a literal is translated once, as
+    the template compiles.
     """
-    env = environment(tiers, engine.template_folders, display, jinja2.pass_context(_finalize(engine.escaper)), ("jinja2.ext.i18n",),
-                      cache / engine.name if cache else None)
+    extensions: tuple[Any, ...] = ("jinja2.ext.i18n", TranslateLiterals) if lang else ("jinja2.ext.i18n",)
+    folder = (cache / engine.name / (lang.tag if lang else "")) if cache else None
+    env = environment(tiers, engine.template_folders, display, jinja2.pass_context(_finalize(engine.escaper)), extensions, folder)
+    if lang:
+        env.translate_literal = lang.gettext  # type: ignore[attr-defined]
     gettext = with_lang(lambda lang, message: lang.gettext(message))
     env.install_gettext_callables(gettext, with_lang(lambda lang, singular, plural, n: lang.ngettext(singular, plural, n)),  # type: ignore[attr-defined]
                                   newstyle=False)
@@ -121,6 +153,8 @@ def make_environment(tiers: list[Path], engine: Dialect, display: Callable[[Path
     env.globals["blank_before_list"] = engine.escaper.python_markdown
     env.globals["lang"] = language(SOURCE)  # a page's context names its own
     env.globals["admonition"] = lambda kind, title, body: admonition(engine, kind, title, body)
+    env.globals["folded"] = lambda title, body: Safe(engine.folded(title if isinstance(title, Safe) else engine.escaper.text(str(title)),
+                                                                   str(body).strip("\n")))
     env.globals["draft_banner"] = with_lang(lambda lang, status: draft_banner(engine, lang, status))
     return env
 

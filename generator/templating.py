@@ -88,7 +88,7 @@ def template_error(exc: Exception) -> ContentErrors:
 
 
 def environment(tiers: list[Path], folders: tuple[str, ...], display: Callable[[Path], str], finalize: Callable,
-                extensions: tuple[str, ...] = (), cache: Path | None = None) -> jinja2.Environment:
+                extensions: tuple = (), cache: Path | None = None) -> jinja2.Environment:
     """The Jinja environment of pages and skeletons alike: templates from the tiers, an undefined name an error,
     the templates' own line breaks kept, and every value printed through `finalize` (never evaluated)."""
     return jinja2.Environment(

@@ -70,7 +70,7 @@ STAGES: list[tuple[str, set[str]]] = [
               "routing", "escape", "chromium", "timings"}),
     ("collect", {"load", "monitoring"}),
     ("model", {"model"}),
-    ("compute", {"compute", "audience", "outline", "diagrams", "alerting", "handover", "history"}),
+    ("compute", {"compute", "audience", "outline", "diagrams", "alerting", "findings", "handover", "history"}),
     ("plan", {"pages", "lint", "lint_steps"}),
     ("render", {"templating", "render"}),
     ("targets", {"targets"}),

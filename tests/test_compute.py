@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from generator.alerting import alert_views
 from generator.compute import (
     action_ledger,
     allowed_downtime,
-    coverage_gaps,
     elapsed,
     engagement_costs,
     incident_figures,
@@ -18,6 +18,7 @@ from generator.compute import (
     newest_date,
     slo_budgets,
 )
+from generator.findings import KINDS, findings
 from generator.i18n import language
 from generator.model import EngagementData
 from generator.model.engagement import Engagement, Slo
@@ -140,20 +141,34 @@ def test_action_items_overdue_as_of_a_date() -> None:
     assert [e.item.do for e in action_ledger(data, date(2026, 10, 3))] == ["late", "due today", "no date", "late but done"]
 
 
-def test_gaps_in_the_example() -> None:
+def test_findings_in_the_example_by_kind_most_severe_first() -> None:
     content = read_content(Project(ROOT, EXAMPLE)).content
-    gaps = coverage_gaps(content.engagements["kestrel-shop"], date(2026, 10, 3))
+    data = content.engagements["kestrel-shop"]
+    found = findings(data, date(2026, 10, 3), alert_views(data))
+    by_kind = {f.kind.key: [(i.page, i.file) if i.page else (i.subject, i.file) for i in f.items] for f in found.kinds}
     # The client's rules add two alerts no runbook answers; OrderExportStalled has a runbook_url elsewhere.
-    assert gaps.alerts_without_runbook == ["CheckoutAvailabilityBudgetBurn (sev1)", "CheckoutLatencyHigh (sev2)",
-                                           "Gear Advisor slow", "TLS certificate expires soon"]
-    assert [(g.subject, g.file) for g in gaps.chain] == [("Gear Advisor answers within 3 s", "monitoring/slos/advisor.openslo.yaml")]
-    assert gaps.runbooks_without_alert == ["gear-advisor-fallback"]
-    assert gaps.runbooks_untested == [
-        ("database-disk-full", date(2025, 11, 20)),
-        ("gear-advisor-fallback", None),
-        ("order-export-stalled", date(2026, 3, 2)),
-    ]
-    assert gaps.incidents_missing_postmortem == [("2026-10-03-payment-webhook-backlog", "sev2", "in-review")]
+    assert by_kind == {
+        "postmortem-missing": [("postmortems/2026-10-03-payment-webhook-backlog.md", None)],
+        "no-runbook": [("#alert-checkoutavailabilitybudgetburn", "monitoring/rules/checkout-slo.generated.yaml"),
+                       ("#alert-checkoutlatencyhigh", "monitoring/rules/checkout.rules.yaml"),
+                       ("Gear Advisor slow", None), ("TLS certificate expires soon", None)],
+        "no-burn-rate": [("Gear Advisor answers within 3 s", "monitoring/slos/advisor.openslo.yaml")],
+        "runbook-untested": [("runbooks/database-disk-full.md", None), ("runbooks/gear-advisor-fallback.md", None),
+                             ("runbooks/order-export-stalled.md", None)],
+        "runbook-unused": [("runbooks/gear-advisor-fallback.md", None)],
+    }
+    assert [f.kind for f in found.kinds] == [k for k in KINDS if k.key in by_kind]  # the order of KINDS
+    assert found.count == 10
+    assert found.runbooks_untested == (("database-disk-full", date(2025, 11, 20)), ("gear-advisor-fallback", None),
+                                       ("order-export-stalled", date(2026, 3, 2)))
+    assert found.said()[:2] == ["1 incident lacks its post-mortem", "4 alerts have no runbook"]
+
+
+def test_the_most_severe_kinds_come_first() -> None:
+    """A top-severity alert that pages nobody outranks an alert without a runbook, which outranks an alert that
+    reaches only the default receiver."""
+    keys = [k.key for k in KINDS]
+    assert keys.index("pages-nobody") < keys.index("no-runbook") < keys.index("default-receiver-only")
 
 
 def test_costs_of_a_retainer_and_an_hourly_engagement() -> None:

@@ -21,6 +21,8 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from tests.conftest import EXAMPLE, ROOT, need
+from tests.kube import ENGAGEMENT as KUBE_ENGAGEMENT
+from tests.kube import add_kube_engagement, kube_alerts
 
 HOST = ROOT / "tests/.cache/docusaurus-host"
 GUEST = "docs/operations"  # where the consultancy puts opsdocs' tree in its site
@@ -52,10 +54,12 @@ def _host_ready() -> None:
 
 @pytest.fixture(scope="module")
 def guest_tree(tmp_path_factory) -> Path:
-    """opsdocs' tree of the example, written into the host's docs/operations/ the way a user would."""
+    """opsdocs' tree of the example, with an engagement that runs kube-prometheus' rules (tests/kube.py), written
+    into the host's docs/operations/ the way a user would."""
     _host_ready()
     project = tmp_path_factory.mktemp("guest")
     shutil.copytree(EXAMPLE, project / "content")
+    add_kube_engagement(project / "content")
     config_before = (HOST / "docusaurus.config.js").read_bytes()
     old = Path.cwd()
     os.chdir(project)
@@ -177,6 +181,33 @@ def test_diagrams_and_tables_in_a_browser(guest_tree, host_builds) -> None:
             assert empty_heads == 0, route
             assert [p for p in problems if "ERR_ABORTED" not in p] == [], f"{route}: {problems}"
         browser.close()
+
+
+@pytest.mark.engine
+def test_a_real_monitoring_stack_s_operate_page_does_not_scroll_sideways(guest_tree, host_builds) -> None:
+    """kube-prometheus' 139 alerts on one operate page, in Chromium at a 1280-pixel window: no horizontal scroll,
+    every alert's anchor there, the long kinds of findings folded in <details>."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import chromium_path, launch
+    from tests.serve import serve
+    from tests.test_browser import open_page
+
+    need(chromium_path() is not None, "chromium is not installed (apt-get install chromium)")
+    out = host_builds("detect-mermaid")
+    route = f"{VARIANTS['detect-mermaid']}/engagements/{KUBE_ENGAGEMENT}/operate"
+    with serve(out) as url, sync_playwright() as pw:
+        browser = launch(pw)
+        page, problems = open_page(browser, url + route)
+        seen = page.evaluate("""() => ({page: document.documentElement.scrollWidth, window: document.documentElement.clientWidth,
+            anchors: [...document.querySelectorAll('article a[id^="alert-"]')].map(a => a.id),
+            folded: document.querySelectorAll('article details').length})""")
+        page.close()
+        browser.close()
+    assert [p for p in problems if "ERR_ABORTED" not in p] == []
+    assert seen["page"] <= seen["window"], seen
+    assert {f"alert-{name.lower()}" for _, _, name in kube_alerts()} <= set(seen["anchors"])
+    assert seen["folded"] >= 1
 
 
 def test_the_mermaid_warning_names_what_is_missing_and_goes_when_it_is_there(tmp_path: Path) -> None:

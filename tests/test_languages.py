@@ -43,7 +43,7 @@ def extracted(tmp_path_factory: pytest.TempPathFactory):
     """Every message of the code and templates, gathered as `make messages` gathers them."""
     pot = tmp_path_factory.mktemp("messages") / "opsdocs.pot"
     pybabel = Path(sys.executable).parent / "pybabel"
-    subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", "-k", "N_", "-o", str(pot), "."], cwd=ROOT, check=True,
+    subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", "-k", "N_", "-k", "Np_:1,2", "-o", str(pot), "."], cwd=ROOT, check=True,
                    capture_output=True)
     with open(pot, "rb") as f:
         return read_po(f)
@@ -291,7 +291,7 @@ def test_no_message_hides_in_an_f_string_where_babel_cannot_find_it() -> None:
             if isinstance(node, ast.JoinedStr):
                 for call in ast.walk(node):
                     name = getattr(call.func, "attr", getattr(call.func, "id", "")) if isinstance(call, ast.Call) else ""
-                    if name in {"gettext", "ngettext", "_", "N_"} and call.args and isinstance(call.args[0], ast.Constant):
+                    if name in {"gettext", "ngettext", "_", "N_", "Np_"} and call.args and isinstance(call.args[0], ast.Constant):
                         hidden.append(f"{path.relative_to(ROOT)}:{call.lineno}")
     assert hidden == []
 
@@ -325,3 +325,17 @@ def test_a_timeline_that_crosses_midnight_in_a_12_hour_clock(project: Path, upda
     text = files[page].decode()
     assert "| **July 19, 2026** | |\n| 10:40 PM | Last successful export run |" in text
     assert "| **July 20, 2026** | |\n| 3:55 AM |" in text
+
+
+def test_labels_are_translated_as_templates_compile_and_each_language_keeps_its_own(project: Path) -> None:
+    """A template's `_("literal")` is written in the environment's language when it compiles, and the compiled
+    templates of one language are never reused for another (the bytecode cache keeps them apart); a `_()` of a
+    value (a finding's kind) is still translated as the page renders."""
+    operate = project / "out/engagements/kestrel-shop/operate.md"
+    for tag, title, finding in [("de", "# Betriebsplan", "| Alarme ohne Runbook | 4 |"), ("en", "# Operate plan", "| Alerts without a runbook | 4 |"),
+                                ("fr", "# Plan d’exploitation", "| Alertes sans runbook | 4 |"), ("de", "# Betriebsplan", "| Alarme ohne Runbook | 4 |")]:
+        result = CliRunner().invoke(cli, ["build", "--no-html", "--out", "out", "--language", tag])
+        assert result.exit_code == 0, result.output
+        text = operate.read_text(encoding="utf-8")
+        assert title in text and finding in text, tag
+    assert {p.name for p in (project / ".opsdocs-cache/jinja/mkdocs").iterdir()} == {"de", "en", "fr"}

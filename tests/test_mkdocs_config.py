@@ -76,7 +76,7 @@ def test_a_minimal_mkdocs_yml_gets_what_the_pages_need(project: Path) -> None:
     result = build(project, MINIMAL)
     assert result.exit_code == 0, result.output
     assert result.output.count("added for this build") == 1
-    for added in ("admonition", "tables", "pymdownx.superfences with the mermaid fence", "javascripts/mermaid.min.js",
+    for added in ("admonition", "pymdownx.details", "tables", "pymdownx.superfences with the mermaid fence", "javascripts/mermaid.min.js",
                   "stylesheets/opsdocs.css"):
         assert added in result.output
     page = (project / "site" / POSTMORTEM / "index.html").read_text(encoding="utf-8")

@@ -39,12 +39,20 @@ def example_alerts():
 def test_rules_routes_and_slos_reach_the_operate_page(project: Path) -> None:
     assert run("build", "--no-html").exit_code == 0
     page = (project / "docs" / OPERATE).read_text(encoding="utf-8")
-    # Every alerting rule, the same name at two severities twice; the recording rule is no alert.
-    assert page.count("| NodeFilesystemSpaceFillingUp | sev2 |") == 1 and page.count("| NodeFilesystemSpaceFillingUp | sev1 |") == 1
+    # Every alerting rule, the same name at two severities twice (in the sev2 table, then the sev1 one, each linked
+    # to its own rule); the recording rule is no alert.
+    sev1, sev2 = page.index("\n**sev1** — Critical (3)\n"), page.index("\n**sev2** — Major (6)\n")
+    assert page.count("| [NodeFilesystemSpaceFillingUp](#alert-nodefilesystemspacefillingup) |") == 1
+    assert sev2 < page.index("| [NodeFilesystemSpaceFillingUp](#alert-nodefilesystemspacefillingup) |")
+    assert sev1 < page.index("| [NodeFilesystemSpaceFillingUp](#alert-nodefilesystemspacefillingup-2) |") < sev2
+    assert '<a id="alert-nodefilesystemspacefillingup"></a>' in page and '<a id="alert-nodefilesystemspacefillingup-2"></a>' in page
     assert "checkout:http_requests:rate5m" not in page
     # A hand-written alert of the same name enriches the rule: one row, with the written runbook and SLO.
-    assert page.count("| CheckoutErrorRateHigh |") == 1
-    assert "| CheckoutErrorRateHigh | sev1 | 5xx ratio > 2% for 5m (SLO checkout-availability) | [Checkout error rate high](runbooks/checkout-errors.md)" in page
+    assert page.count("| [CheckoutErrorRateHigh](#alert-checkouterrorratehigh) |") == 1
+    assert sev1 < page.index("| [CheckoutErrorRateHigh](#alert-checkouterrorratehigh) | 5xx ratio > 2% for 5m (SLO checkout-availability) | "
+                             "[Checkout error rate high](runbooks/checkout-errors.md)") < sev2
+    # The rules under their rule group's heading, with the file and a count per severity.
+    assert "#### checkout.alerts\n\n3 alerts of the rule group `checkout.alerts` in `monitoring/rules/checkout.rules.yaml`: sev1: 1, sev2: 2." in page
     # Summary and description as written, Go templates and all; the expression as code; where it came from.
     assert "{{ $value \\| humanizePercentage }} of checkout requests failed on {{ $labels.instance }} over 5 minutes." in page
     assert "time() - order_export_last_success_timestamp_seconds > 1800" in page
@@ -199,8 +207,11 @@ def test_broken_chains_are_gaps_and_strict_warnings(project: Path) -> None:
     assert all(p["severity"] == "warning" for p in problems)
     assert run("build", "--no-html").exit_code == 0
     page = (project / "docs" / OPERATE).read_text()
-    assert "| A receiver with no integration: it notifies nobody | ops-email (`monitoring/alertmanager.yml:28`) |" in page
-    assert "| Reaches only Alertmanager's default receiver | OrderExportStalled (`monitoring/rules/checkout.rules.yaml:30`) |" in page
+    assert "**Receivers with no integration: they notify nobody** (1)\n\n- ops-email, `monitoring/alertmanager.yml:28`\n" in page
+    assert ("**Alerts that reach only Alertmanager's default receiver** (1)\n\n"
+            "- [OrderExportStalled](#alert-orderexportstalled), `monitoring/rules/checkout.rules.yaml:30`\n") in page
+    assert ("- [OrderExportStalled](#alert-orderexportstalled), `monitoring/rules/checkout.rules.yaml:30` "
+            "(points to order-export-gone)") in page
 
 
 def test_broken_monitoring_files_never_crash_check(project: Path) -> None:

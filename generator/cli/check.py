@@ -76,8 +76,23 @@ def check(content: str, strict: bool, fmt: str, handover: str | None, as_of) -> 
     click.echo(f"ok: {', '.join(parts)}")
     for path, todos in drafts.items():
         click.echo(f"  draft: {path} ({count(todos, 'TODO')} left)")
+    if strict:
+        _findings(c, as_of.date() if as_of else None)
     if handover is not None:
         _handover(c, handover, as_of.date() if as_of else None)
+
+
+def _findings(content, as_of) -> None:
+    """Each engagement's findings by kind with their counts, the most severe first: what its operate page summarises."""
+    from ..alerting import alert_views
+    from ..compute import engagement_newest_date
+    from ..findings import findings
+    from ..project import EPOCH
+
+    for eid, data in sorted(content.engagements.items()):
+        found = findings(data, as_of or engagement_newest_date(data) or EPOCH, alert_views(data))
+        if found.kinds:
+            click.echo(f"findings in {eid}: {'; '.join(found.said())}")
 
 
 def _unverified(checked) -> None:

@@ -83,6 +83,8 @@ class Engine:
     # change to it means nothing from the last build is kept.
     memo_key: Callable[[Project], tuple] = field(default=lambda project: ())
     options: tuple[EngineOption, ...] = ()  # its own options of `opsdocs build`
+    # How a block a reader opens is written (title already escaped, body Markdown); by default it is not folded.
+    folded: Callable[[str, str], str] = field(default=lambda title, body: f"**{title}**\n\n{body}")
 
     @property
     def template_folders(self) -> tuple[str, ...]:

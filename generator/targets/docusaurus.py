@@ -61,6 +61,11 @@ def callout(kind: str, title: str, body: str) -> str:
     return f":::{kind}[{title}]\n\n{body}\n\n:::"
 
 
+def folded(title: str, body: str) -> str:
+    """HTML's `<details>`, which Docusaurus draws as its own collapsible block; Markdown inside stays Markdown."""
+    return f"<details>\n<summary>{title}</summary>\n\n{body}\n\n</details>"
+
+
 def guard_script(text: str) -> str:
     """Keep a front matter value from closing a <script> element.
 
@@ -113,6 +118,7 @@ ENGINE = register(Engine(
     ),
     render=render,
     callout=callout,
+    folded=folded,
     default_out="docusaurus/docs",
     help="a docs tree for a Docusaurus 3 site",
     host_warnings=host_warnings,

@@ -42,6 +42,11 @@ def callout(kind: str, title: str, body: str) -> str:
     return f'!!! {kind} "{label}"\n\n{indented}'
 
 
+def folded(title: str, body: str) -> str:
+    """Material's collapsible admonition (pymdownx.details): `??? note "title"`, closed until clicked."""
+    return callout("note", title, body).replace("!!!", "???", 1)
+
+
 def mermaid_asset(project: Project) -> dict[str, bytes]:
     """mermaid from the npm package, served from the site itself: diagrams are drawn offline."""
     mermaid = project.mermaid_js()
@@ -53,6 +58,7 @@ ENGINE = register(Engine(
     escaper=Escaper(text_map=HTML_TEXT, inline_map=HTML_INLINE, python_markdown=True),
     render=render,
     callout=callout,
+    folded=folded,
     default_out="docs",
     help="a MkDocs Material site: Markdown in docs/, HTML in site/",
     assets=mermaid_asset,

@@ -90,11 +90,12 @@ def _mermaid_fence() -> dict[str, Any]:
 
 
 def _extensions(values: dict[str, Any], added: list[str]) -> list[Any]:
-    """The user's markdown_extensions with admonition, tables and the mermaid fence added where missing."""
+    """The user's markdown_extensions with admonition, pymdownx.details, tables and the mermaid fence added where
+    missing."""
     given = values.get("markdown_extensions") or []
     extensions = [{k: v} for k, v in given.items()] if isinstance(given, dict) else list(given)
     names = [_name(e) for e in extensions]
-    for needed in ("admonition", "tables"):
+    for needed in ("admonition", "pymdownx.details", "tables"):
         if needed not in names:
             extensions.append(needed)
             added.append(needed)

@@ -153,7 +153,7 @@ def chain_gaps(data: EngagementData, views: list[AlertView] | None = None) -> li
                                      view.name, *where, (("severity", top),), "pages-nobody", view.anchor))
     for name, receiver in sorted(monitoring.receivers.items()):
         if not receiver.integrations:
-            gaps.append(ChainGap(N_("A receiver with no integration: it notifies nobody"), name, monitoring.alertmanager, receiver.line,
+            gaps.append(ChainGap(N_("A receiver with no integration: it notifies nobody"), name, receiver.file or monitoring.alertmanager, receiver.line,
                                  kind="silent-receiver"))
     for slo in monitoring.slos:
         if not _has_burn_rate_pages(slo.id, monitoring.alerts):

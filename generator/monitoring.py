@@ -1,5 +1,6 @@
 """Load: the client's own monitoring files. Prometheus alerting rules (plain rule files or PrometheusRule
-manifests), Alertmanager's routing tree and receivers, and SLO specs (sloth `prometheus/v1`, OpenSLO v1).
+manifests), Alertmanager's routing tree and receivers (read by `alertmanager`), and SLO specs (sloth
+`prometheus/v1`, OpenSLO v1).
 
 Everything is read with positions, so a mistake in the client's files is reported at its file, line and
 column like one in the content. Of Alertmanager's receivers only the name, the kind of each integration
@@ -16,10 +17,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from .alertmanager import Inhibition, Routing, read_routing
 from .errors import ContentErrors, Problem, did_you_mean
 from .links import is_safe_url, unsafe_message
 from .parse import Document, parse_yaml_documents, read_text
-from .routing import INTEGRATIONS, Matcher, Receiver, Route
+from .routing import Receiver, Route
 
 RULE_KEYS = ("alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations")
 GROUP_KEYS = ("name", "interval", "rules", "limit", "query_offset", "labels", "partial_response_strategy")
@@ -71,6 +73,7 @@ class Monitoring:
     # False when a rule file or an SLO file could not be read: references to its alerts or SLOs are then not checked
     rules_complete: bool = True
     slos_complete: bool = True
+    inhibitions: tuple[Inhibition, ...] = ()  # which firing alerts keep which others from being sent
 
 
 class _Reading:
@@ -193,85 +196,6 @@ def _rule(reading: _Reading, doc: Document, loc: tuple, rule: Any, severity_labe
                      label, severity, reading.inside(doc.path), line)
 
 
-ROUTE_KEYS = ("receiver", "group_by", "continue", "matchers", "match", "match_re", "routes", "group_wait",
-              "group_interval", "repeat_interval", "mute_time_intervals", "active_time_intervals")
-_MATCHER = re.compile(r'^\s*("(?:[^"\\]|\\.)*"|[^=!~\s]+)\s*(=~|!~|!=|=)\s*(.*?)\s*$')
-
-
-def _unquote(text: str) -> str:
-    if len(text) >= 2 and text[0] == text[-1] == '"':
-        return re.sub(r"\\(.)", r"\1", text[1:-1])
-    return text
-
-
-def _matchers(reading: _Reading, doc: Document, loc: tuple, route: dict) -> tuple[Matcher, ...]:
-    found: list[tuple[tuple, Matcher]] = []  # each with where it is written
-    matchers = route.get("matchers") or []
-    for i, text in enumerate(matchers if isinstance(matchers, list) else [matchers]):
-        match = _MATCHER.match(_text(text))
-        if not match:
-            reading.problems.append(doc.error(loc + ("matchers", i), f"'{text}' is not a matcher",
-                                              "write label=\"value\", label!=\"value\", label=~\"regex\" or label!~\"regex\""))
-            continue
-        found.append((loc + ("matchers", i), Matcher(_unquote(match[1]), match[2], _unquote(match[3]))))
-    for key, op in (("match", "="), ("match_re", "=~")):
-        given = route.get(key) or {}
-        if not isinstance(given, dict):
-            reading.problems.append(doc.error(loc + (key,), f"'{key}' must be a mapping of label names to values"))
-            continue
-        found += [(loc + (key, k), Matcher(str(k), op, _text(v))) for k, v in given.items()]
-    for where, m in found:
-        if m.op in ("=~", "!~"):
-            try:
-                re.compile(m.value)
-            except re.error as exc:
-                reading.problems.append(doc.error(where, f"'{m.value}' is not a regular expression: {exc}"))
-                return ()
-    return tuple(m for _, m in found)
-
-
-def _route(reading: _Reading, doc: Document, loc: tuple, data: Any, inherited: str, names: set[str]) -> Route:
-    if not isinstance(data, dict):
-        reading.problems.append(doc.error(loc, "a route must be a mapping"))
-        return Route(inherited)
-    reading.unknown_keys(doc, loc, data, ROUTE_KEYS)
-    receiver = _text(data.get("receiver")) or inherited
-    if receiver and receiver not in names:
-        reading.problems.append(doc.error(loc + ("receiver",), f"no receiver named '{receiver}'", did_you_mean(receiver, names)))
-    routes = data.get("routes") or []
-    children = tuple(_route(reading, doc, loc + ("routes", i), child, receiver, names)
-                     for i, child in enumerate(routes if isinstance(routes, list) else [routes]))
-    cont = str(data.get("continue", "false")).lower() == "true"
-    return Route(receiver, _matchers(reading, doc, loc, data), cont, children)
-
-
-def _receiver(entry: dict, line: int) -> Receiver:
-    integrations = []
-    for key in sorted(entry):
-        if not key.endswith("_configs"):
-            continue
-        kind, shown = INTEGRATIONS.get(key, (key.removesuffix("_configs"), None))
-        for config in entry[key] if isinstance(entry[key], list) else [entry[key]]:
-            destination = _text(config.get(shown)) if shown and isinstance(config, dict) else ""
-            integrations.append((kind, destination or None))
-    return Receiver(_text(entry.get("name")), tuple(integrations), line)
-
-
-def read_alertmanager(reading: _Reading, path: Path) -> tuple[Route | None, dict[str, Receiver]]:
-    """The routing tree and the receivers (only what may be shown of them) of an alertmanager.yml."""
-    docs = reading.documents(path)
-    if not docs:
-        return None, {}
-    doc = docs[0]
-    given = doc.data.get("receivers") or []
-    entries = [(e, doc.where(("receivers", i))[0]) for i, e in enumerate(given if isinstance(given, list) else []) if isinstance(e, dict)]
-    receivers = {r.name: r for r in (_receiver(e, line) for e, line in entries)}
-    if "route" not in doc.data:
-        reading.problems.append(doc.error((), "an Alertmanager configuration without a 'route'", "the route tree starts with 'route:'"))
-        return None, receivers
-    return _route(reading, doc, ("route",), doc.data["route"], "", set(receivers)), receivers
-
-
 _DURATION = re.compile(r"^(\d+)([smhdw])$")
 _UNIT = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -351,13 +275,12 @@ def read_monitoring(folder: Path, sources: Any, doc: Document, severities: list[
             reading.problems.append(doc.error(loc + ("severity_labels", label), f"unknown severity '{severity}'", did_you_mean(severity, severities)))
     rule_files = reading.files(list(sources.prometheus_rules), doc, loc + ("prometheus_rules",))
     alerts = [a for path in rule_files for a in read_rules(reading, path, mapping, severities)]
-    route, receivers, manager = None, {}, None
+    routing = Routing()
     if sources.alertmanager:
-        paths = reading.files([sources.alertmanager], doc, loc + ("alertmanager",))
-        if paths:
-            route, receivers = read_alertmanager(reading, paths[0])
-            manager = reading.inside(paths[0])
+        configs = reading.files(list(sources.alertmanager_configs), doc, loc + ("alertmanager_configs",))
+        routing = read_routing(reading, sources.alertmanager, configs, doc, loc)
     slo_files = reading.files(list(sources.slos), doc, loc + ("slos",))
     slos = [s for path in slo_files for s in read_slos(reading, path)]
     complete = (not reading.unreadable & set(rule_files), not reading.unreadable & set(slo_files))
-    return Monitoring(tuple(alerts), route, receivers, tuple(slos), manager, *complete), reading.problems
+    return Monitoring(tuple(alerts), routing.route, routing.receivers or {}, tuple(slos), routing.file, *complete,
+                      routing.inhibitions), reading.problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -30,6 +31,7 @@ class Dialect(Protocol):
     escaper: Escaper
     callout: Callable[[str, str, str], str]
     folded: Callable[[str, str], str]
+    anchored: Callable[[str, str], str]
 
     @property
     def template_folders(self) -> tuple[str, ...]: ...
@@ -153,6 +155,7 @@ def make_environment(tiers: list[Path], engine: Dialect, display: Callable[[Path
     env.globals["blank_before_list"] = engine.escaper.python_markdown
     env.globals["lang"] = language(SOURCE)  # a page's context names its own
     env.globals["admonition"] = lambda kind, title, body: admonition(engine, kind, title, body)
+    env.globals["anchored"] = lambda anchor, text: Safe(engine.anchored(re.sub(r"[^a-z0-9-]", "", str(anchor)), engine.escaper.text(str(text))))
     env.globals["folded"] = lambda title, body: Safe(engine.folded(title if isinstance(title, Safe) else engine.escaper.text(str(title)),
                                                                    str(body).strip("\n")))
     env.globals["draft_banner"] = with_lang(lambda lang, status: draft_banner(engine, lang, status))

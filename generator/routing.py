@@ -55,7 +55,8 @@ class Receiver:
 
     name: str
     integrations: tuple[tuple[str, str | None], ...]
-    line: int = 0  # where it is defined in alertmanager.yml
+    line: int = 0  # where it is defined
+    file: str = ""  # in which file, relative to the engagement folder (an AlertmanagerConfig's, or the configuration's)
 
     @property
     def pages(self) -> bool:

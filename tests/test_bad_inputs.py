@@ -1,4 +1,5 @@
-"""A corpus of bad inputs (tests/bad/*.json): each edit of the example must fail `check` at the stated line."""
+"""A corpus of bad inputs (tests/bad/*.json): each edit of the example must fail `check` at the stated line (a case's
+`also` lists edits it needs first, such as naming a new file in engagement.yaml)."""
 
 from __future__ import annotations
 
@@ -22,13 +23,14 @@ def test_the_corpus_is_large_enough() -> None:
 @pytest.mark.parametrize("case_path", CASES, ids=[c.stem for c in CASES])
 def test_bad_input(project: Path, case_path: Path) -> None:
     case = json.loads(case_path.read_text(encoding="utf-8"))
-    target = project / "content" / case["file"]
-    if "content" in case:
-        target.write_bytes(case["content"].encode(case.get("encoding", "utf-8")))
-    else:
-        text = target.read_text(encoding="utf-8")
-        assert case["replace"] in text, f"{case_path.name}: the text to replace is not in {case['file']}"
-        target.write_text(text.replace(case["replace"], case["with"], 1), encoding="utf-8")
+    for edit in [*case.get("also", []), case]:  # the edits a case needs besides the one that is wrong, then that one
+        target = project / "content" / edit["file"]
+        if "content" in edit:
+            target.write_bytes(edit["content"].encode(edit.get("encoding", "utf-8")))
+        else:
+            text = target.read_text(encoding="utf-8")
+            assert edit["replace"] in text, f"{case_path.name}: the text to replace is not in {edit['file']}"
+            target.write_text(text.replace(edit["replace"], edit["with"], 1), encoding="utf-8")
     result = CliRunner().invoke(cli, ["check"])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == 1, result.output

@@ -200,7 +200,7 @@ def test_a_real_monitoring_stack_s_operate_page_does_not_scroll_sideways(guest_t
         browser = launch(pw)
         page, problems = open_page(browser, url + route)
         seen = page.evaluate("""() => ({page: document.documentElement.scrollWidth, window: document.documentElement.clientWidth,
-            anchors: [...document.querySelectorAll('article a[id^="alert-"]')].map(a => a.id),
+            anchors: [...document.querySelectorAll('article [id^="alert-"]')].map(a => a.id),
             folded: document.querySelectorAll('article details').length})""")
         page.close()
         browser.close()

@@ -118,7 +118,11 @@ class Sources(Model):
     """The client's own monitoring files, read at every check and build: paths and globs relative to the engagement folder."""
 
     prometheus_rules: list[FilePattern] = Field([], description="Prometheus rule files or PrometheusRule manifests, e.g. monitoring/rules/*.yaml")
-    alertmanager: FilePattern | None = Field(None, description="the Alertmanager configuration, e.g. monitoring/alertmanager.yml")
+    alertmanager: FilePattern | None = Field(None, description="the Alertmanager configuration: a plain file (monitoring/alertmanager.yml), "
+                                             "a Kubernetes Secret that holds it (#key: its key, default alertmanager.yaml) or a Helm "
+                                             "values file (#path: where in it, default alertmanager.config)")
+    alertmanager_configs: list[FilePattern] = Field([], description="prometheus-operator AlertmanagerConfig resources merged into "
+                                                   "the routing as the operator merges them, e.g. monitoring/amc/*.yaml")
     slos: list[FilePattern] = Field([], description="sloth (prometheus/v1) or OpenSLO v1 SLO files")
     severity_labels: dict[str, Id] = Field({}, description="the rules' severity label values and the severities they mean, e.g. {critical: sev1}")
 

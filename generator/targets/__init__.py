@@ -85,6 +85,8 @@ class Engine:
     options: tuple[EngineOption, ...] = ()  # its own options of `opsdocs build`
     # How a block a reader opens is written (title already escaped, body Markdown); by default it is not folded.
     folded: Callable[[str, str], str] = field(default=lambda title, body: f"**{title}**\n\n{body}")
+    # How a place a link can point to (#id) is written before a line of text (escaped): an HTML anchor by default.
+    anchored: Callable[[str, str], str] = field(default=lambda anchor, text: f'<a id="{anchor}"></a>**{text}**')
 
     @property
     def template_folders(self) -> tuple[str, ...]:

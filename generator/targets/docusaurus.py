@@ -66,6 +66,12 @@ def folded(title: str, body: str) -> str:
     return f"<details>\n<summary>{title}</summary>\n\n{body}\n\n</details>"
 
 
+def anchored(anchor: str, text: str) -> str:
+    """A level-5 heading with its own id: Docusaurus' link checker knows a heading's id (not a raw HTML anchor's),
+    and its table of contents stops at level 3."""
+    return f"##### {text} {{#{anchor}}}"
+
+
 def guard_script(text: str) -> str:
     """Keep a front matter value from closing a <script> element.
 
@@ -119,6 +125,7 @@ ENGINE = register(Engine(
     render=render,
     callout=callout,
     folded=folded,
+    anchored=anchored,
     default_out="docusaurus/docs",
     help="a docs tree for a Docusaurus 3 site",
     host_warnings=host_warnings,

@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .alerting import alert_views, rule_groups
+from .archive import History, history
 from .findings import Findings, findings
 from .handover import FRESH, handover_checklist
 from .model import Content, EngagementData
@@ -260,6 +261,7 @@ class Insights:
     alerts: list = field(default_factory=list)  # alerting.AlertView: every alert, with its runbook and receivers
     checklist: Any = None  # handover.Checklist: how complete the handover is
     reviews_due: dict[str, date] = field(default_factory=dict)  # runbook id → the day its review fell due
+    history: History | None = None  # the post-mortems: recent ones, earlier years, quarters
 
     @property
     def rule_groups(self) -> list:
@@ -299,6 +301,7 @@ def engagement_insights(data: EngagementData, as_of: date, site: Site) -> Insigh
         alerts=views,
         reviews_due=reviews_due(data, as_of, site),
     )
+    insights = replace(insights, history=history(data, insights.incidents, as_of, site.postmortems.recent))
     return replace(insights, checklist=handover_checklist(data, insights))  # the checklist reads the other figures
 
 

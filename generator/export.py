@@ -15,8 +15,10 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from .archive import handover_postmortems
 from .audience import engagement_for
 from .chromium import find_chromium, print_pdf, render_mermaid
+from .compute import elapsed
 from .errors import OpsdocsError
 from .history import Changes, changes_since, listed, resolve
 from .i18n import Language, language
@@ -24,9 +26,11 @@ from .links import rewrite_relative_links
 from .model import EngagementData
 from .model.kinds import KIND
 from .pages import Page, Plan
-from .pipeline import read_content, render_site
+from .pipeline import published, read_content, render_site
 from .project import PAPERS, BuildOptions, Project
 from .targets import get_engine
+from .targets.mkdocs.nav import url_of
+from .targets.mkdocs.settings import read_settings
 
 _FENCE = re.compile(r"^```mermaid\n(.*?)\n```$", re.M | re.S)
 
@@ -74,11 +78,16 @@ def _strip_front_matter(text: str) -> str:
 
 
 def assemble(data: EngagementData, consultancy: str, plan: Plan, pages: dict[str, bytes], as_of: date, lang: Language,
-             changes: "Changes | None" = None) -> str:
+             changes: "Changes | None" = None, full: set[str] | None = None,
+             link: Callable[[str], str | None] = lambda path: None) -> str:
     """The handover as one CommonMark document: title page, contents, then every part in order, in `lang`; with
-    `changes`, what changed since an earlier revision comes first."""
+    `changes`, what changed since an earlier revision comes first. With `full`, only those post-mortems are there
+    in full, and the others in one table at the end (linked to the published site where `link` knows its address)."""
     e = data.engagement
-    sections = sections_of(plan, data.id)
+    folder = KIND["incident"].page_dir(f"engagements/{data.id}") + "/"
+    summarised = [p for p in plan.pages if p.path.startswith(folder) and not p.path.endswith("/index.md")
+                  and full is not None and p.path[len(folder):-3] not in full]
+    sections = [s for s in sections_of(plan, data.id) if s.page not in summarised]
     anchors = {s.page.path: s.anchor for s in sections}
     text = get_engine("export").escaper.text
     provider = e.provider.name or consultancy
@@ -106,6 +115,10 @@ def assemble(data: EngagementData, consultancy: str, plan: Plan, pages: dict[str
             out.append(f"{number}. [{text(s.title(lang))}](#{s.anchor})")
         else:
             out.append(f"    - [{text(s.title(lang))}](#{s.anchor})")
+    if summarised:
+        number += 1
+        earlier = text(_("Earlier post-mortems"))
+        out.append(f"{number}. [{earlier}](#earlier-postmortems)")
     if changes is not None:
         out += ["", '<a id="changes"></a>', "", changes_section(changes, lang, anchors, data.id)]
     for s in sections:
@@ -115,7 +128,26 @@ def assemble(data: EngagementData, consultancy: str, plan: Plan, pages: dict[str
             body = re.sub(r"\A# .*", lambda _m: f"# {text(s.title(lang))}", body)
         body = _shift_headings(body, s.level)  # the document's title is the only level-1 heading
         out += ["", f'<a id="{s.anchor}"></a>', "", body]
+    if summarised:
+        out += ["", '<a id="earlier-postmortems"></a>', "", earlier_section(data, [p.path for p in summarised], folder, lang, link)]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def earlier_section(data: EngagementData, paths: list[str], folder: str, lang: Language, link: Callable[[str], str | None]) -> str:
+    """The post-mortems not in the handover in full: one row each, newest first, linked to the site where it is
+    published."""
+    text, _ = get_engine("export").escaper.text, lang.gettext
+    out = ["## " + text(_("Earlier post-mortems")), "",
+           text(_("The post-mortems before this handover's period, in brief; the site has each in full.")), "",
+           "| " + " | ".join(text(_(h)) for h in ("Date", "Post-mortem", "Severity", "Time to resolve")) + " |",
+           "| --- | --- | --- | ---: |"]
+    for path in sorted(paths, key=lambda p: (data.incidents[p[len(folder):-3]].date, p), reverse=True):
+        incident = data.incidents[path[len(folder):-3]]
+        url = link(path)
+        title = f"[{text(incident.title)}]({url})" if url else text(incident.title)
+        took = elapsed(incident.started_at, incident.resolved_at)
+        out.append(f"| {text(lang.date(incident.date))} | {title} | {text(incident.severity)} | {text(lang.duration(took)) if took else '—'} |")
+    return "\n".join(out)
 
 
 def changes_title(changes: "Changes", lang: Language) -> str:
@@ -197,6 +229,13 @@ def to_html(markdown: str, title: str, css: str, svgs: list[str], paper: str, la
     )
 
 
+def _site_links(project: Project, content) -> Callable[[str], str | None]:
+    """A page's address on the published site (mkdocs.yml's site_url, else site.yaml's url), or None without one."""
+    urls = published(project, content)
+    directory = read_settings(project.mkdocs_config).values.get("use_directory_urls", True) is not False
+    return lambda path: urls.site_url + url_of(path, directory) if urls else None
+
+
 def handover_css(templates_dirs: list[Path]) -> str:
     """The export's stylesheet: the first `export/handover.css` in the template tiers."""
     for tier in templates_dirs:
@@ -208,9 +247,10 @@ def handover_css(templates_dirs: list[Path]) -> str:
 
 def export_handover(project: Project, engagement: str, fmt: str, options: BuildOptions, paper: str = "a4",
                     chromium: str | None = None, progress: Callable[[str], None] = lambda line: None,
-                    since: str | None = None) -> bytes:
+                    since: str | None = None, postmortems: str | None = None) -> bytes:
     """One engagement's handover document as Markdown, HTML or PDF bytes; with `since` (a git revision, a date,
-    `last-acceptance` or `last-publish`), what changed since then comes first."""
+    `last-acceptance` or `last-publish`), what changed since then comes first. `postmortems` (`all`, `since DATE`,
+    `last N`) chooses the post-mortems in full (archive.handover_postmortems)."""
     options = replace(options, engagement=engagement)
     made = render_site(project, "export", options)
     data = read_content(project, only={engagement}).content.engagements[engagement]
@@ -221,7 +261,10 @@ def export_handover(project: Project, engagement: str, fmt: str, options: BuildO
         folder = project.content_dir / "engagements" / engagement
         changes = changes_since(project.root, folder, found, data, engagement_for(data, options.audience))
     lang = language(made.parts[engagement].language)
-    markdown = assemble(data, made.site.consultancy.name, made.plan, made.files, made.parts[engagement].as_of, lang, changes)
+    as_of = made.parts[engagement].as_of
+    full = handover_postmortems(data, as_of, postmortems)
+    markdown = assemble(data, made.site.consultancy.name, made.plan, made.files, as_of, lang, changes, full,
+                        _site_links(project, read_content(project).content))
     if fmt == "md":
         return markdown.encode("utf-8")
     browser = find_chromium(chromium)

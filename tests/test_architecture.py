@@ -70,7 +70,7 @@ STAGES: list[tuple[str, set[str]]] = [
               "routing", "escape", "chromium", "timings"}),
     ("collect", {"load", "monitoring", "alertmanager"}),
     ("model", {"model"}),
-    ("compute", {"compute", "audience", "outline", "diagrams", "alerting", "findings", "handover", "history"}),
+    ("compute", {"compute", "audience", "outline", "diagrams", "alerting", "findings", "handover", "history", "archive"}),
     ("plan", {"pages", "lint", "lint_steps"}),
     ("render", {"templating", "render"}),
     ("targets", {"targets"}),

@@ -182,6 +182,22 @@ def serve(content: str, port: int, engagement: str | None, audience: str, templa
         sys.exit(1)
 
 
+def _postmortems(value: str | None) -> str | None:
+    """--postmortems as given, once it is one of its three forms."""
+    import re
+    from datetime import date
+
+    if value is None or value == "all" or re.fullmatch(r"last [1-9]\d*", value):
+        return value
+    found = re.fullmatch(r"since (\d{4}-\d{2}-\d{2})", value)
+    try:
+        if found and date.fromisoformat(found.group(1)):
+            return value
+    except ValueError:
+        pass
+    raise click.BadParameter(f"'{value}' is not 'all', 'since YYYY-MM-DD' or 'last N'")
+
+
 @click.command()
 @click.argument("engagement_id", metavar="ENGAGEMENT")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="pdf", show_default=True, help="The document's format.")
@@ -197,14 +213,19 @@ def serve(content: str, port: int, engagement: str | None, audience: str, templa
               help="Add what changed since REV: a git revision or tag, a date (YYYY-MM-DD: that day's last commit), "
                    "'last-acceptance' (the day of the latest acceptance), or 'last-publish' (the content revision "
                    "`opsdocs publish` last delivered to this client). Needs git and the content in a repository.")
+@click.option("--postmortems", default=None, metavar="WHICH", callback=lambda ctx, param, value: _postmortems(value),
+              help="The post-mortems in full: 'all', 'since YYYY-MM-DD' or 'last N'; the others are one row each in a "
+                   "table at the end. Default: all of an engagement with up to 20, else those since the latest "
+                   "accepted handover, else those of the last twelve months.")
 @no_wait_option
 def export(engagement_id: str, fmt: str, out: str | None, paper: str, audience: str, as_of, chromium: str | None, content: str,
-           templates: str | None, language: str | None, since: str | None, no_wait: bool) -> None:
+           templates: str | None, language: str | None, since: str | None, postmortems: str | None, no_wait: bool) -> None:
     """Write one engagement's handover as a single document.
 
     A title page, a table of contents, then the overview, the operate plan,
-    every runbook, every post-mortem and the terms, with links between them
-    pointing inside the document. 'md' is one CommonMark file; 'html' one
+    every runbook, the post-mortems and the terms, with links between them
+    pointing inside the document. A long engagement's earlier post-mortems are
+    one table at the end (see --postmortems). 'md' is one CommonMark file; 'html' one
     self-contained file (styles and diagrams inline, no network needed);
     'pdf' is printed by headless Chromium, with page numbers.
 
@@ -217,6 +238,8 @@ def export(engagement_id: str, fmt: str, out: str | None, paper: str, audience: 
       opsdocs export kestrel-shop --language fr-CH --out remise-kestrel.pdf
 
       opsdocs export kestrel-shop --since last-acceptance    # the quarterly handover: what changed
+
+      opsdocs export kestrel-shop --postmortems "last 10" --format md
     """
     from ..export import export_handover
     from ..project import Project
@@ -229,7 +252,7 @@ def export(engagement_id: str, fmt: str, out: str | None, paper: str, audience: 
     try:
         with locked(project, [target], "export", no_wait):
             data = export_handover(project, engagement_id, fmt, options, paper, chromium, lambda line: click.echo(line, err=True),
-                                   since)
+                                   since, postmortems)
             write_new_files(target.parent, {target.name: data}, force=True)
     except library_errors() as exc:
         fail(exc)

@@ -28,6 +28,11 @@ class RunbookPolicy(Model):
                                                             "again, e.g. 90d (default: 180d)")
 
 
+class PostmortemPolicy(Model):
+    recent: Duration | None = Field(None, description="how far back the post-mortem index lists every post-mortem in its "
+                                                      "table; earlier ones are summarised by year, e.g. 180d (default: 365d)")
+
+
 class Publish(Model):
     """Where and how `opsdocs publish` delivers each client's site (site.yaml; an engagement may override any key)."""
 
@@ -53,6 +58,7 @@ class Site(Model):
     sites: Literal["one", "per-engagement"] = Field(
         "one", description="per-engagement: MkDocs builds one site per engagement under engagements/<id>/ (as build --split)")
     runbooks: RunbookPolicy = RunbookPolicy()
+    postmortems: PostmortemPolicy = PostmortemPolicy()
     publish: Publish = Publish()
 
 

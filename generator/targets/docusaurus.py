@@ -68,8 +68,9 @@ def folded(title: str, body: str) -> str:
 
 def anchored(anchor: str, text: str) -> str:
     """A level-5 heading with its own id: Docusaurus' link checker knows a heading's id (not a raw HTML anchor's),
-    and its table of contents stops at level 3."""
-    return f"##### {text} {{#{anchor}}}"
+    and its table of contents stops at level 3. The braces are escaped, as Docusaurus itself escapes `{#id}` before
+    MDX reads it (MDX would take it for an expression), so both formats give the heading that id."""
+    return f"##### {text} \\{{#{anchor}\\}}"
 
 
 def guard_script(text: str) -> str:

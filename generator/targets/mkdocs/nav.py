@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import posixpath
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -41,6 +42,10 @@ def relink(text: str, old_path: str, new_path: str) -> str:
     return rewrite_relative_links(text, old_path, fix)
 
 
+BY_YEAR = 60  # dated pages in one folder past which the navigation groups them by year
+_YEAR = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
 def nav_of(plan: Plan) -> list[Any]:
     """MkDocs' nav from the plan: folders and pages in their order, a folder's index page first."""
     children: dict[str, list[tuple[tuple[int, int, str], Any]]] = {}
@@ -56,9 +61,22 @@ def nav_of(plan: Plan) -> list[Any]:
         items = list(children.get(folder, []))
         for sub in subfolders.get(folder, []):
             items.append(((1, sub.position, sub.label), {html.escape(sub.label): entries(sub.path)}))
-        return [entry for _, entry in sorted(items, key=lambda item: item[0])]
+        return _by_year([entry for _, entry in sorted(items, key=lambda item: item[0])])
 
     return entries("")
+
+
+def _by_year(entries: list[Any]) -> list[Any]:
+    """A folder of more than BY_YEAR dated pages (`2024-03-01-...`) in one section per year, in their order: with
+    Material's navigation.prune a page then carries its own year's entries, not five hundred."""
+    dated = [e for e in entries if isinstance(e, dict) and isinstance(path := next(iter(e.values())), str)
+             and _YEAR.match(path.rpartition("/")[2])]
+    if len(dated) <= BY_YEAR or len(dated) < len(entries) - 1:
+        return entries
+    years: dict[str, list[Any]] = {}
+    for entry in dated:
+        years.setdefault(next(iter(entry.values())).rpartition("/")[2][:4], []).append(entry)
+    return [e for e in entries if e not in dated] + [{year: items} for year, items in years.items()]
 
 
 def url_of(path: str, directory_urls: bool) -> str:

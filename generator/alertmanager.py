@@ -95,7 +95,7 @@ def routing_of(reading, path: Path, inner: str = "", config_paths: list[Path] = 
     names = set(receivers)
     route = _route(reading, config, ("route",), config.data["route"], "", names)
     # In the order of their keys, `namespace/name`, as the operator takes them.
-    merged = [_resource_route(reading, r, names) for r in sorted(resources, key=lambda r: f"{r.namespace}/{r.name}")]
+    merged = [_resource_route(reading, r, names, route.receiver) for r in sorted(resources, key=lambda r: f"{r.namespace}/{r.name}")]
     route = replace(route, routes=tuple(m for m in merged if m) + route.routes)
     return Routing(route, receivers, inhibitions + tuple(i for r in resources for i in r.inhibitions), rel)
 
@@ -337,12 +337,13 @@ def _amc_route(reading, resource: _Resource, loc: tuple, data: Any, inherited: s
     return Route(receiver, _amc_matchers(reading, resource, loc + ("matchers",), data.get("matchers")), cont, children)
 
 
-def _resource_route(reading, resource: _Resource, names: set[str]) -> Route | None:
-    """A resource's route as the operator puts it under the root: only its namespace's alerts, and on to the next."""
+def _resource_route(reading, resource: _Resource, names: set[str], root: str) -> Route | None:
+    """A resource's route as the operator puts it under the root: only its namespace's alerts, and on to the next
+    (without a receiver of its own, the root's, as Alertmanager has a child route inherit its parent's)."""
     spec = resource.doc.data.get("spec") if isinstance(resource.doc.data.get("spec"), dict) else {}
     if not spec.get("route"):
         return None
-    route = _amc_route(reading, resource, ("spec", "route"), spec["route"], "", names)
+    route = _amc_route(reading, resource, ("spec", "route"), spec["route"], root, names)
     return replace(route, matchers=route.matchers + (Matcher("namespace", "=", resource.namespace),), continue_=True)
 
 

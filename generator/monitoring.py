@@ -276,6 +276,10 @@ def read_monitoring(folder: Path, sources: Any, doc: Document, severities: list[
     rule_files = reading.files(list(sources.prometheus_rules), doc, loc + ("prometheus_rules",))
     alerts = [a for path in rule_files for a in read_rules(reading, path, mapping, severities)]
     routing = Routing()
+    if sources.alertmanager_configs and not sources.alertmanager:
+        reading.problems.append(doc.error(loc + ("alertmanager_configs",), "alertmanager_configs without alertmanager: "
+                                          "the resources are merged into the configuration alertmanager names",
+                                          "name the Alertmanager configuration (a file, a Secret or a values file) in 'alertmanager'"))
     if sources.alertmanager:
         configs = reading.files(list(sources.alertmanager_configs), doc, loc + ("alertmanager_configs",))
         routing = read_routing(reading, sources.alertmanager, configs, doc, loc)

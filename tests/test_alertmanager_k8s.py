@@ -110,6 +110,25 @@ def test_kube_prometheus_secret_with_alertmanager_configs_routes_as_the_operator
     assert shop.equal == ("node",) and shop.file == "alertmanager-configs/shop-oncall.yaml"
 
 
+def test_a_resource_route_without_a_receiver_uses_the_root_s(tmp_path: Path) -> None:
+    """A resource's route may leave out `receiver`: Alertmanager gives it the root's, and so does opsdocs."""
+    need(shutil.which("amtool") is not None, "amtool is not installed (apt-get install prometheus-alertmanager)")
+    resource = yaml.safe_load((KUBE / "alertmanager-configs/shop-oncall.yaml").read_text(encoding="utf-8"))
+    del resource["spec"]["route"]["receiver"]
+    (tmp_path / "shop.yaml").write_text(yaml.safe_dump(resource))
+    shutil.copy(SECRET, tmp_path / "secret.yaml")
+    reading = _Reading(tmp_path, lambda p: p.name)
+    routing = routing_of(reading, tmp_path / "secret.yaml", "", [tmp_path / "shop.yaml"])
+    assert reading.problems == []
+    base = yaml.safe_load(yaml.safe_load(SECRET.read_text(encoding="utf-8"))["stringData"]["alertmanager.yaml"])
+    merged = tmp_path / "alertmanager.yaml"
+    merged.write_text(yaml.safe_dump(_operator_merge(base, [resource])))
+    for labels in ({"alertname": "Other", "namespace": "shop", "severity": "warning"},
+                   {"alertname": "KubePodCrashLooping", "namespace": "shop", "severity": "warning"}):
+        assert receivers_for(routing.route, labels) == amtool_receivers(merged, labels), labels
+    assert receivers_for(routing.route, {"alertname": "Other", "namespace": "shop", "severity": "warning"}) == ["Default"]
+
+
 def test_a_helm_values_file_routes_as_the_same_config_given_plainly(tmp_path: Path) -> None:
     need(shutil.which("amtool") is not None, "amtool is not installed (apt-get install prometheus-alertmanager)")
     plain = tmp_path / "alertmanager.yml"
@@ -180,3 +199,14 @@ def test_a_secret_key_named_after_the_hash(tmp_path: Path, given: str, message: 
     reading = _Reading(tmp_path, lambda p: p.name)
     routing_of(reading, tmp_path / "monitoring/amc.yaml", given.partition("#")[2])
     assert [p.message for p in reading.problems if message in p.message], reading.problems
+
+
+def test_resources_without_a_configuration_to_merge_into_are_an_error(project: Path) -> None:
+    folder = project / "content/engagements/kestrel-shop"
+    shutil.copytree(KUBE / "alertmanager-configs", folder / "monitoring/amc")
+    engagement = folder / "engagement.yaml"
+    engagement.write_text(engagement.read_text().replace("alertmanager: monitoring/alertmanager.yml",
+                                                         "alertmanager_configs: [monitoring/amc/*.yaml]"))
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 1
+    assert "alertmanager_configs without alertmanager" in result.output

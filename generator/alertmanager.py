@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,7 @@ def _unquote(text: str) -> str:
     return text
 
 
-def read_routing(reading, source: str, config_paths: list[Path], doc: Document, loc: tuple) -> Routing:
+def read_routing(reading, source: str, config_paths: Sequence[Path], doc: Document, loc: tuple) -> Routing:
     """The routing of `operate.monitor.sources`: the configuration `source` names, with the AlertmanagerConfig
     resources of `config_paths` merged in."""
     pattern, _, inner = source.partition("#")
@@ -78,7 +79,7 @@ def read_routing(reading, source: str, config_paths: list[Path], doc: Document, 
     return routing_of(reading, paths[0], inner, config_paths) if paths else Routing()
 
 
-def routing_of(reading, path: Path, inner: str = "", config_paths: list[Path] = []) -> Routing:  # noqa: B006 - never changed
+def routing_of(reading, path: Path, inner: str = "", config_paths: Sequence[Path] = ()) -> Routing:
     """The routing of one configuration file (`inner`: its Secret key or values path), with the resources merged."""
     config = _config_document(reading, path, inner)
     rel = reading.inside(path)

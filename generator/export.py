@@ -25,12 +25,12 @@ from .i18n import Language, language
 from .links import rewrite_relative_links
 from .model import EngagementData
 from .model.kinds import KIND
+from .model.site import Site
 from .pages import Page, Plan
-from .pipeline import published, read_content, render_site
+from .pipeline import read_content, render_site, site_address
 from .project import PAPERS, BuildOptions, Project
 from .targets import get_engine
 from .targets.mkdocs.nav import url_of
-from .targets.mkdocs.settings import read_settings
 
 _FENCE = re.compile(r"^```mermaid\n(.*?)\n```$", re.M | re.S)
 
@@ -229,11 +229,10 @@ def to_html(markdown: str, title: str, css: str, svgs: list[str], paper: str, la
     )
 
 
-def _site_links(project: Project, content) -> Callable[[str], str | None]:
-    """A page's address on the published site (mkdocs.yml's site_url, else site.yaml's url), or None without one."""
-    urls = published(project, content)
-    directory = read_settings(project.mkdocs_config).values.get("use_directory_urls", True) is not False
-    return lambda path: urls.site_url + url_of(path, directory) if urls else None
+def _site_links(project: Project, site: Site) -> Callable[[str], str | None]:
+    """A page's address on the published site, or None where the site has no address."""
+    site_url, directory = site_address(project, site)
+    return lambda path: site_url + url_of(path, directory) if site_url else None
 
 
 def handover_css(templates_dirs: list[Path]) -> str:
@@ -264,7 +263,7 @@ def export_handover(project: Project, engagement: str, fmt: str, options: BuildO
     as_of = made.parts[engagement].as_of
     full = handover_postmortems(data, as_of, postmortems)
     markdown = assemble(data, made.site.consultancy.name, made.plan, made.files, as_of, lang, changes, full,
-                        _site_links(project, read_content(project).content))
+                        _site_links(project, made.site))
     if fmt == "md":
         return markdown.encode("utf-8")
     browser = find_chromium(chromium)

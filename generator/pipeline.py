@@ -95,16 +95,22 @@ def read_content(project: Project, strict: bool = False, only: set[str] | None =
     return Checked(content, sorted(p for p in problems if p.warning), where)
 
 
-def published(project: Project, content: "Content") -> SiteUrls | None:
-    """The site's address (mkdocs.yml's `site_url`, else site.yaml's `site.url`) and the URL of every page and file
-    the build writes, as MkDocs names them; None when no address is set."""
+def site_address(project: Project, site: "Site") -> tuple[str | None, bool]:
+    """The site's address (mkdocs.yml's `site_url`, else site.yaml's `site.url`, ending with '/'; None when neither
+    is set), and whether MkDocs writes directory URLs (`a/b/`, not `a/b.html`)."""
     settings = read_settings(project.mkdocs_config).values
-    site_url = settings.get("site_url") or content.site.site.url
+    site_url = settings.get("site_url") or site.site.url
+    return (site_url.rstrip("/") + "/" if site_url else None), settings.get("use_directory_urls", True) is not False
+
+
+def published(project: Project, content: "Content") -> SiteUrls | None:
+    """The site's address and the URL of every page and file the build writes, as MkDocs names them; None when no
+    address is set."""
+    site_url, directory_urls = site_address(project, content.site)
     if not site_url:
         return None
-    directory_urls = settings.get("use_directory_urls", True) is not False
     urls = {url_of(page.path, directory_urls) for page in plan_site(content).pages} | set(content.assets)
-    return SiteUrls(site_url.rstrip("/") + "/", frozenset(urls))
+    return SiteUrls(site_url, frozenset(urls))
 
 
 def engagement_ids(project: Project, only: str | None) -> list[str]:
